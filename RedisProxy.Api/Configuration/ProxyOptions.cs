@@ -1,0 +1,47 @@
+namespace RedisProxy.Api.Configuration;
+
+/// <summary>
+/// Every setting of the proxy. Each is read from the environment variable named in its comment
+/// (see <see cref="ProxyOptionsReader"/>); the defaults are the seed's.
+/// </summary>
+public sealed class ProxyOptions
+{
+    /// <summary>PROXY_IP: the address the HTTP, RESP and management listeners bind to.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>PROXY_PORT: the HTTP front door, where every path is a key.</summary>
+    public int HttpPort { get; set; } = 8989;
+
+    /// <summary>PROXY_RESP_PORT: the Redis-protocol front door; 0 turns it off.</summary>
+    public int RespPort { get; set; } = 6380;
+
+    /// <summary>PROXY_MANAGEMENT_PORT: health endpoints, kept off the key port so they shadow no key.</summary>
+    public int ManagementPort { get; set; } = 8990;
+
+    /// <summary>REDIS_SERVER_IP: the backend host when no <c>ConnectionStrings:redis</c> is given.</summary>
+    public string RedisHost { get; set; } = "localhost";
+
+    /// <summary>REDIS_SERVER_PORT: the backend port when no <c>ConnectionStrings:redis</c> is given.</summary>
+    public int RedisPort { get; set; } = 6379;
+
+    /// <summary>CACHE_EXPIRY (seconds): how long an entry counts as present after it was cached.</summary>
+    public TimeSpan CacheExpiry { get; set; } = TimeSpan.FromSeconds(3600);
+
+    /// <summary>CACHE_CAPACITY: the most entries the cache holds.</summary>
+    public int CacheCapacity { get; set; } = 1500;
+
+    /// <summary>MAX_CONCURRENT_REQUESTS: how many requests may use the backend at once.</summary>
+    public int MaxConcurrentRequests { get; set; } = 11;
+
+    /// <summary>MAX_QUEUED_REQUESTS: how many more may wait for a slot before the proxy answers 503.</summary>
+    public int MaxQueuedRequests { get; set; } = 1000;
+
+    /// <summary>BACKEND_TIMEOUT_MS: the longest a request waits for a slot and the backend together.</summary>
+    public TimeSpan BackendTimeout { get; set; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>MAX_KEY_BYTES: the longest key accepted, in bytes after percent-decoding.</summary>
+    public int MaxKeyBytes { get; set; } = 1024;
+
+    /// <summary>Problems found while reading the settings; start-up stops when there is any.</summary>
+    internal List<string> Problems { get; } = [];
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace RedisProxy.Api.Configuration;
+
+/// <summary>
+/// Reads <see cref="ProxyOptions"/> from the seed's flat environment names. Every value that cannot be used is
+/// recorded with its variable's name, so start-up can report them all in one message.
+/// </summary>
+internal static class ProxyOptionsReader
+{
+    private const int MaxPort = 65535;
+
+    public static void Read(IConfiguration configuration, ProxyOptions options)
+    {
+        var reader = new Reader(configuration, options.Problems);
+        options.ListenAddress = reader.Address("PROXY_IP", options.ListenAddress);
+        options.HttpPort = reader.Integer("PROXY_PORT", options.HttpPort, 1, MaxPort);
+        options.RespPort = reader.Integer("PROXY_RESP_PORT", options.RespPort, 0, MaxPort);
+        options.ManagementPort = reader.Integer("PROXY_MANAGEMENT_PORT", options.ManagementPort, 1, MaxPort);
+        options.RedisHost = reader.Text("REDIS_SERVER_IP", options.RedisHost);
+        options.RedisPort = reader.Integer("REDIS_SERVER_PORT", options.RedisPort, 1, MaxPort);
+        options.CacheExpiry = TimeSpan.FromSeconds(
+            reader.PositiveNumber("CACHE_EXPIRY", options.CacheExpiry.TotalSeconds, TimeSpan.FromDays(3650).TotalSeconds));
+        options.CacheCapacity = reader.Integer("CACHE_CAPACITY", options.CacheCapacity, 1, 100_000_000);
+        options.MaxConcurrentRequests = reader.Integer("MAX_CONCURRENT_REQUESTS", options.MaxConcurrentRequests, 1, 100_000);
+        options.MaxQueuedRequests = reader.Integer("MAX_QUEUED_REQUESTS", options.MaxQueuedRequests, 0, 1_000_000);
+        options.BackendTimeout = TimeSpan.FromMilliseconds(
+            reader.Integer("BACKEND_TIMEOUT_MS", (int)options.BackendTimeout.TotalMilliseconds, 10, 600_000));
+        options.MaxKeyBytes = reader.Integer("MAX_KEY_BYTES", options.MaxKeyBytes, 1, 512 * 1024 * 1024);
+
+        var ports = new[] { ("PROXY_PORT", options.HttpPort), ("PROXY_RESP_PORT", options.RespPort), ("PROXY_MANAGEMENT_PORT", options.ManagementPort) };
+        foreach (var clash in ports.Where(p => p.Item2 != 0).GroupBy(p => p.Item2).Where(g => g.Count() > 1))
+        {
+            options.Problems.Add($"{string.Join(" and ", clash.Select(p => p.Item1))} must differ (all are {clash.Key}).");
+        }
+    }
+
+    private readonly struct Reader(IConfiguration configuration, List<string> problems)
+    {
+        public string Text(string name, string fallback)
+        {
+            var raw = configuration[name];
+            if (raw is null)
+            {
+                return fallback;
+            }
+
+            if (string.IsNullOrWhiteSpace(raw))
+            {
+                problems.Add($"{name} must not be empty.");
+                return fallback;
+            }
+
+            return raw.Trim();
+        }
+
+        public string Address(string name, string fallback)
+        {
+            var text = Text(name, fallback);
+            if (text != "localhost" && text != "*" && !System.Net.IPAddress.TryParse(text, out _))
+            {
+                problems.Add($"{name} must be an IP address such as 0.0.0.0 or 127.0.0.1 (got '{text}').");
+            }
+
+            return text;
+        }
+
+        public int Integer(string name, int fallback, int min, int max)
+        {
+            var raw = configuration[name];
+            if (raw is null)
+            {
+                return fallback;
+            }
+
+            if (!int.TryParse(raw.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                problems.Add($"{name} must be a whole number from {min} to {max} (got '{raw}').");
+                return fallback;
+            }
+
+            return value;
+        }
+
+        public double PositiveNumber(string name, double fallback, double max)
+        {
+            var raw = configuration[name];
+            if (raw is null)
+            {
+                return fallback;
+            }
+
+            if (!double.TryParse(raw.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                || !double.IsFinite(value) || value <= 0 || value > max)
+            {
+                problems.Add($"{name} must be a number of seconds greater than 0 and at most {max} (got '{raw}').");
+                return fallback;
+            }
+
+            return value;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using RedisProxy.Api.Configuration;
+
+namespace RedisProxy.Api.Core;
+
+/// <summary>
+/// MAX_CONCURRENT_REQUESTS slots for work that needs the backend, and a bounded queue (MAX_QUEUED_REQUESTS) in front
+/// of them. A request that finds the queue full, or waits longer than the backend timeout, is refused with
+/// <see cref="ProxyOverloadedException"/>. Cache hits never wait here: they touch nothing that can be slow.
+/// </summary>
+internal sealed class BackendGate : IDisposable
+{
+    private readonly ConcurrencyLimiter _limiter;
+    private readonly TimeSpan _maxWait;
+
+    public BackendGate(IOptions<ProxyOptions> options)
+    {
+        var settings = options.Value;
+        _maxWait = settings.BackendTimeout;
+        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = settings.MaxConcurrentRequests,
+            QueueLimit = settings.MaxQueuedRequests,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+    }
+
+    public async ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_maxWait);
+        RateLimitLease lease;
+        try
+        {
+            lease = await _limiter.AcquireAsync(1, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ProxyOverloadedException("the proxy is busy: no backend slot became free in time");
+        }
+
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            throw new ProxyOverloadedException("the proxy is busy: too many requests are waiting for the backend");
+        }
+
+        return lease;
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}

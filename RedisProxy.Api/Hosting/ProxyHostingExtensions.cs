@@ -1,0 +1,84 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using RedisProxy.Api.Backend;
+using RedisProxy.Api.Caching;
+using RedisProxy.Api.Configuration;
+using RedisProxy.Api.Core;
+using RedisProxy.Api.Http;
+
+namespace RedisProxy.Api.Hosting;
+
+/// <summary>Registers the proxy's services and listeners, and maps its front doors onto their ports.</summary>
+internal static class ProxyHostingExtensions
+{
+    /// <summary>The Aspire connection name of the backing Redis.</summary>
+    public const string RedisConnectionName = "redis";
+
+    /// <summary>Adds the proxy; returns the settings it will run with, whose <c>Problems</c> say whether it can.</summary>
+    public static ProxyOptions AddRedisProxy(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var settings = new ProxyOptions();
+        ProxyOptionsReader.Read(configuration, settings);
+
+        builder.Services.AddOptions<ProxyOptions>()
+            .Configure(options => ProxyOptionsReader.Read(configuration, options))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+
+        // Under the AppHost the connection string names the backend; standalone, the seed's variables do.
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(RedisConnectionName)))
+        {
+            configuration[$"ConnectionStrings:{RedisConnectionName}"] = $"{settings.RedisHost}:{settings.RedisPort}";
+        }
+
+        builder.AddRedisClient(RedisConnectionName, configureOptions: redis =>
+        {
+            // Start and keep retrying while the backend is down; each call is bounded by the backend timeout.
+            redis.AbortOnConnectFail = false;
+            redis.ConnectTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
+            redis.AsyncTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
+            redis.SyncTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new LruCache(
+            settings.CacheCapacity, settings.CacheExpiry, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddBackendResilience();
+        builder.Services.AddSingleton<RedisBackend>();
+        builder.Services.AddSingleton<BackendGate>();
+        builder.Services.AddSingleton<CachingProxy>();
+        builder.Services.AddSingleton<HttpFrontDoor>();
+
+        builder.WebHost.ConfigureKestrel(kestrel => ListenOnProxyPorts(kestrel, settings));
+        return settings;
+    }
+
+    /// <summary>
+    /// Keys are served on PROXY_PORT only; health endpoints on PROXY_MANAGEMENT_PORT only, so neither shadows the other.
+    /// </summary>
+    public static WebApplication MapRedisProxy(this WebApplication app)
+    {
+        var httpPort = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.HttpPort;
+        var frontDoor = app.Services.GetRequiredService<HttpFrontDoor>();
+        app.MapWhen(context => context.Connection.LocalPort == httpPort, keys => keys.Run(frontDoor.HandleAsync));
+
+        // Routing is added after the key branch, so it never runs for key requests.
+        app.UseRouting();
+        app.MapDefaultEndpoints();
+        return app;
+    }
+
+    private static void ListenOnProxyPorts(KestrelServerOptions kestrel, ProxyOptions settings)
+    {
+        kestrel.AddServerHeader = false;
+        var address = settings.ListenAddress switch
+        {
+            "localhost" => IPAddress.Loopback,
+            "*" => IPAddress.Any,
+            var text => IPAddress.Parse(text),
+        };
+        kestrel.Listen(address, settings.HttpPort);
+        kestrel.Listen(address, settings.ManagementPort);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using RedisProxy.Api.Configuration;
+using RedisProxy.Api.Core;
+
+namespace RedisProxy.Api.Http;
+
+/// <summary>
+/// The HTTP front door on PROXY_PORT. Every path is a key except the seed's two reserved names, <c>/ping</c> and
+/// <c>/cache</c>. It is one terminal handler instead of routed endpoints because the key space is the whole path:
+/// dispatching by hand keeps routing off the hot path and every reply, errors included, in the JSON contract.
+/// </summary>
+internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> options)
+{
+    private const string AllowKey = "GET, HEAD, PUT";
+    private const string AllowPing = "GET, HEAD";
+    private const string AllowCache = "GET, HEAD, DELETE";
+
+    private readonly int _maxKeyBytes = options.Value.MaxKeyBytes;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        var path = KeyPath.PathOf(rawTarget);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(KeyPath.MaxDecodedLength(path), _maxKeyBytes + 4));
+        try
+        {
+            var outcome = KeyPath.Decode(path, buffer, _maxKeyBytes, out var keyLength);
+            var key = new ReadOnlyMemory<byte>(buffer, 0, keyLength);
+            await (outcome switch
+            {
+                KeyPath.Outcome.Key => DispatchAsync(context, key),
+                KeyPath.Outcome.Empty => JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "missing key: request GET /{key}"),
+                KeyPath.Outcome.TooLong => JsonReply.SendErrorAsync(context, StatusCodes.Status414UriTooLong, $"key longer than {_maxKeyBytes} bytes"),
+                _ => JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "invalid percent-encoding in the key"),
+            });
+        }
+        catch (ProxyFailureException failure)
+        {
+            await SendFailureAsync(context, failure);
+        }
+        catch (BadHttpRequestException bad) when (!context.Response.HasStarted)
+        {
+            await JsonReply.SendErrorAsync(context, bad.StatusCode, bad.Message);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Task DispatchAsync(HttpContext context, ReadOnlyMemory<byte> key)
+    {
+        var method = context.Request.Method;
+        var isRead = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+        if (ReservedPaths.IsPing(key.Span))
+        {
+            return isRead ? ReservedRoutes.PingAsync(context) : MethodNotAllowedAsync(context, AllowPing);
+        }
+
+        if (ReservedPaths.IsCache(key.Span))
+        {
+            return isRead ? ReservedRoutes.DescribeCacheAsync(context, proxy.Cache)
+                : HttpMethods.IsDelete(method) ? ReservedRoutes.ClearCacheAsync(context, proxy.Cache)
+                : MethodNotAllowedAsync(context, AllowCache);
+        }
+
+        if (isRead)
+        {
+            return HasBody(context.Request)
+                ? JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "a GET request must not have a body")
+                : ReadAsync(context, key);
+        }
+
+        return HttpMethods.IsPut(method) ? WriteAsync(context, key) : MethodNotAllowedAsync(context, AllowKey);
+    }
+
+    private async Task ReadAsync(HttpContext context, ReadOnlyMemory<byte> key)
+    {
+        var pending = proxy.GetAsync(key, context.RequestAborted);
+        var read = pending.IsCompletedSuccessfully ? pending.Result : await pending;
+        await (read.Found
+            ? JsonReply.SendAsync(context, StatusCodes.Status200OK, read, static (json, read) =>
+            {
+                JsonValueWriter.WriteValue(json, read.Value.Span);
+                json.WriteString(JsonFieldNames.Source, read.Source == ReadSource.Local ? JsonFieldNames.Local : JsonFieldNames.Redis);
+            })
+            : JsonReply.SendAsync(context, StatusCodes.Status404NotFound, 0, static (json, _) =>
+            {
+                json.WriteNull(JsonFieldNames.Value);
+                json.WriteString(JsonFieldNames.Source, JsonFieldNames.Redis);
+            }));
+    }
+
+    private async Task WriteAsync(HttpContext context, ReadOnlyMemory<byte> key)
+    {
+        var value = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted);
+        var entry = await proxy.SetAsync(key, value, context.RequestAborted);
+        await JsonReply.SendAsync(context, StatusCodes.Status200OK, entry, static (json, entry) =>
+        {
+            json.WritePropertyName(JsonFieldNames.Key);
+            JsonValueWriter.WriteKeyText(json, entry.Key);
+            JsonValueWriter.WriteValue(json, entry.Value.Span);
+        });
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(PipeReader body, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await body.ReadAsync(cancellationToken);
+            if (result.IsCompleted)
+            {
+                var value = result.Buffer.ToArray();
+                body.AdvanceTo(result.Buffer.End);
+                return value;
+            }
+
+            // Nothing consumed until the whole body is here; Kestrel's MaxRequestBodySize bounds how much that is.
+            body.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
+    private static Task MethodNotAllowedAsync(HttpContext context, string allow)
+    {
+        context.Response.Headers.Allow = allow;
+        return JsonReply.SendErrorAsync(context, StatusCodes.Status405MethodNotAllowed, $"method {context.Request.Method} is not allowed here; use {allow}");
+    }
+
+    private static Task SendFailureAsync(HttpContext context, ProxyFailureException failure)
+    {
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
+        var status = failure switch
+        {
+            WrongTypeException => StatusCodes.Status409Conflict,
+            BackendTimeoutException => StatusCodes.Status504GatewayTimeout,
+            _ => StatusCodes.Status503ServiceUnavailable,
+        };
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        return JsonReply.SendErrorAsync(context, status, failure.Message);
+    }
+}

@@ -1,0 +1,30 @@
+using RedisProxy.Api.Caching;
+
+namespace RedisProxy.Api.Http;
+
+/// <summary>The seed's routes besides keys: <c>GET /ping</c>, <c>GET /cache</c> and <c>DELETE /cache</c>.</summary>
+internal static class ReservedRoutes
+{
+    public static Task PingAsync(HttpContext context) =>
+        JsonReply.SendAsync(context, StatusCodes.Status200OK, 0, static (json, _) => json.WriteString(JsonFieldNames.Ping, "OK"u8));
+
+    public static Task DescribeCacheAsync(HttpContext context, LruCache cache) =>
+        JsonReply.SendAsync(context, StatusCodes.Status200OK, cache.Snapshot(), static (json, snapshot) =>
+        {
+            json.WriteStartArray(JsonFieldNames.Keys);
+            foreach (var key in snapshot.KeysLeastRecentFirst)
+            {
+                JsonValueWriter.WriteKeyText(json, key);
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber(JsonFieldNames.Occupancy, snapshot.Occupancy);
+            json.WriteNumber(JsonFieldNames.Capacity, snapshot.Capacity);
+        });
+
+    public static Task ClearCacheAsync(HttpContext context, LruCache cache)
+    {
+        cache.Clear();
+        return JsonReply.SendAsync(context, StatusCodes.Status200OK, 0, static (json, _) => json.WriteBoolean(JsonFieldNames.CacheCleared, true));
+    }
+}
