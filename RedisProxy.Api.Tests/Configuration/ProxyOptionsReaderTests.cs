@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Configuration;
+using RedisProxy.Api.Configuration;
+
+namespace RedisProxy.Api.Tests.Configuration;
+
+public sealed class ProxyOptionsReaderTests
+{
+    [Fact]
+    public void Without_settings_the_seed_defaults_apply()
+    {
+        var options = Read([]);
+
+        Assert.Empty(options.Problems);
+        Assert.Equal("0.0.0.0", options.ListenAddress);
+        Assert.Equal(8989, options.HttpPort);
+        Assert.Equal(6380, options.RespPort);
+        Assert.Equal("localhost", options.RedisHost);
+        Assert.Equal(6379, options.RedisPort);
+        Assert.Equal(TimeSpan.FromSeconds(3600), options.CacheExpiry);
+        Assert.Equal(1500, options.CacheCapacity);
+        Assert.Equal(11, options.MaxConcurrentRequests);
+    }
+
+    [Fact]
+    public void Seed_variables_are_read()
+    {
+        var options = Read(new()
+        {
+            ["PROXY_IP"] = "127.0.0.1",
+            ["PROXY_PORT"] = "9000",
+            ["REDIS_SERVER_IP"] = "redis.internal",
+            ["REDIS_SERVER_PORT"] = "7000",
+            ["CACHE_EXPIRY"] = "0.5",
+            ["CACHE_CAPACITY"] = "3",
+            ["MAX_CONCURRENT_REQUESTS"] = "2",
+        });
+
+        Assert.Empty(options.Problems);
+        Assert.Equal(("127.0.0.1", 9000, "redis.internal", 7000), (options.ListenAddress, options.HttpPort, options.RedisHost, options.RedisPort));
+        Assert.Equal((TimeSpan.FromMilliseconds(500), 3, 2), (options.CacheExpiry, options.CacheCapacity, options.MaxConcurrentRequests));
+    }
+
+    [Theory]
+    [InlineData("CACHE_CAPACITY", "abc")]
+    [InlineData("CACHE_CAPACITY", "0")]
+    [InlineData("CACHE_CAPACITY", "-5")]
+    [InlineData("CACHE_CAPACITY", "1.5")]
+    [InlineData("CACHE_EXPIRY", "soon")]
+    [InlineData("CACHE_EXPIRY", "0")]
+    [InlineData("CACHE_EXPIRY", "-1")]
+    [InlineData("CACHE_EXPIRY", "NaN")]
+    [InlineData("MAX_CONCURRENT_REQUESTS", "0")]
+    [InlineData("MAX_CONCURRENT_REQUESTS", "many")]
+    [InlineData("PROXY_PORT", "70000")]
+    [InlineData("PROXY_PORT", "")]
+    [InlineData("REDIS_SERVER_PORT", "0")]
+    [InlineData("PROXY_IP", "not-an-ip")]
+    [InlineData("MAX_QUEUED_REQUESTS", "-1")]
+    [InlineData("BACKEND_TIMEOUT_MS", "0")]
+    [InlineData("MAX_KEY_BYTES", "0")]
+    public void A_bad_value_is_one_problem_naming_its_variable_and_value(string name, string value)
+    {
+        var options = Read(new() { [name] = value });
+
+        var problem = Assert.Single(options.Problems);
+        Assert.StartsWith(name, problem, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_bad_value_is_reported_at_once()
+    {
+        var options = Read(new() { ["CACHE_CAPACITY"] = "x", ["CACHE_EXPIRY"] = "y" });
+        Assert.Equal(2, options.Problems.Count);
+    }
+
+    [Fact]
+    public void Ports_must_differ()
+    {
+        var options = Read(new() { ["PROXY_PORT"] = "7000", ["PROXY_MANAGEMENT_PORT"] = "7000" });
+        Assert.Contains("PROXY_PORT and PROXY_MANAGEMENT_PORT", Assert.Single(options.Problems), StringComparison.Ordinal);
+    }
+
+    private static ProxyOptions Read(Dictionary<string, string?> values)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var options = new ProxyOptions();
+        ProxyOptionsReader.Read(configuration, options);
+        return options;
+    }
+}
