@@ -4,9 +4,9 @@ var builder = DistributedApplication.CreateBuilder(args);
 // otherwise an embedded Garnet server or redis-server. See BackingRedis.cs and the README.
 var redis = builder.AddBackingRedis("redis");
 
-var cacheCapacity = builder.AddParameter("cache-capacity", "1500", publishValueAsDefault: true);
-var cacheExpiry = builder.AddParameter("cache-expiry", "3600", publishValueAsDefault: true);
-var maxConcurrentRequests = builder.AddParameter("max-concurrent-requests", "11", publishValueAsDefault: true);
+var cacheCapacity = builder.AddSetting("cache-capacity", "1500");
+var cacheExpiry = builder.AddSetting("cache-expiry", "3600");
+var maxConcurrentRequests = builder.AddSetting("max-concurrent-requests", "11");
 
 builder.AddProject<Projects.RedisProxy_Api>("api")
     .WithProxyEndpoints()

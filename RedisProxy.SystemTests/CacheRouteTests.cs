@@ -15,6 +15,8 @@ public sealed class CacheRouteTests(SmallCacheProxyApp proxy) : IClassFixture<Sm
     {
         var keys = await SeedAsync("a", "b");
         await ReadAsync(keys[0]);
+        await ReadAsync(keys[1]);
+        await ReadAsync(keys[0]);
 
         var (status, body) = await proxy.GetJsonAsync("/cache");
 

@@ -1,5 +1,5 @@
-using Aspire.Hosting.Testing;
 using System.Net;
+using Aspire.Hosting.Testing;
 using RedisProxy.SystemTests.Infrastructure;
 
 namespace RedisProxy.SystemTests;
