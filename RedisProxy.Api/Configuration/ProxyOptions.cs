@@ -37,7 +37,7 @@ public sealed class ProxyOptions
     public int MaxQueuedRequests { get; set; } = 1000;
 
     /// <summary>BACKEND_TIMEOUT_MS: the longest a request waits for a slot and the backend together.</summary>
-    public TimeSpan BackendTimeout { get; set; } = TimeSpan.FromMilliseconds(1500);
+    public TimeSpan BackendTimeout { get; set; } = TimeSpan.FromMilliseconds(1000);
 
     /// <summary>MAX_KEY_BYTES: the longest key accepted, in bytes after percent-decoding.</summary>
     public int MaxKeyBytes { get; set; } = 1024;

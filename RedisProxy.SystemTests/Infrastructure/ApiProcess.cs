@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+
+namespace RedisProxy.SystemTests.Infrastructure;
+
+/// <summary>
+/// The API run on its own, as a user runs it without the AppHost: configured by environment variables only.
+/// Captures its output and exit code for tests about start-up and shutdown.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ApiProcess(Process process, int httpPort, int managementPort, int respPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        ManagementPort = managementPort;
+        RespPort = respPort;
+    }
+
+    public int HttpPort { get; }
+
+    public int ManagementPort { get; }
+
+    public int RespPort { get; }
+
+    public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort}");
+
+    public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the built API with <paramref name="environment"/> on free loopback ports.</summary>
+    public static ApiProcess Start(IReadOnlyDictionary<string, string> environment)
+    {
+        var (http, management, resp) = (FreePort(), FreePort(), FreePort());
+        var start = new ProcessStartInfo("dotnet", [ApiAssemblyPath()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["PROXY_IP"] = "127.0.0.1";
+        start.Environment["PROXY_PORT"] = Invariant(http);
+        start.Environment["PROXY_MANAGEMENT_PORT"] = Invariant(management);
+        start.Environment["PROXY_RESP_PORT"] = Invariant(resp);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The API did not start.");
+        var api = new ApiProcess(process, http, management, resp);
+        process.OutputDataReceived += (_, e) => api.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => api.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return api;
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until the HTTP port answers /ping.</summary>
+    public async Task WaitUntilServingAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.MatchesAsync(
+            async () =>
+            {
+                if (HasExited)
+                {
+                    throw new InvalidOperationException($"The API exited with {_process.ExitCode}: {Output}");
+                }
+
+                try
+                {
+                    using var response = await http.GetAsync("/ping");
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            serving => serving,
+            timeout,
+            "the API to answer /ping");
+    }
+
+    /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop a service.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", Invariant(_process.Id)]);
+        await kill.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static string ApiAssemblyPath()
+    {
+        // The API is built beside this test project by the project reference chain (AppHost → Api).
+        var configuration = typeof(ApiProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var projectDirectory = Path.GetDirectoryName(new Projects.RedisProxy_Api().ProjectPath)!;
+        return Path.Combine(projectDirectory, "bin", configuration, "net10.0", "RedisProxy.Api.dll");
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using RedisProxy.SystemTests.Infrastructure;
+
+namespace RedisProxy.SystemTests;
+
+/// <summary>The API run on its own, configured by the seed's environment variables only.</summary>
+public sealed class StandaloneApiTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData("CACHE_CAPACITY", "abc")]
+    [InlineData("CACHE_CAPACITY", "0")]
+    [InlineData("CACHE_EXPIRY", "-5")]
+    [InlineData("MAX_CONCURRENT_REQUESTS", "zero")]
+    [InlineData("PROXY_PORT", "99999")]
+    public async Task A_bad_setting_stops_start_up_with_one_message_naming_it(string name, string value)
+    {
+        await using var api = ApiProcess.Start(new Dictionary<string, string> { [name] = value });
+
+        var exitCode = await api.WaitForExitAsync(StartTimeout);
+
+        Assert.Equal(2, exitCode);
+        var message = Assert.Single(api.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("RedisProxy cannot start:", message, StringComparison.Ordinal);
+        Assert.Contains(name, message, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Seed_variables_alone_configure_the_listener_and_the_backend()
+    {
+        await using var redis = new RedisServerProcess();
+        await redis.StartAsync();
+        await using var api = ApiProcess.Start(new Dictionary<string, string>
+        {
+            ["REDIS_SERVER_IP"] = "127.0.0.1",
+            ["REDIS_SERVER_PORT"] = redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CACHE_CAPACITY"] = "2",
+        });
+        await api.WaitUntilServingAsync(StartTimeout);
+        using var http = new HttpClient { BaseAddress = api.HttpAddress };
+
+        using (var put = await http.PutAsync("/standalone", new StringContent("works")))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        Assert.Equal("""{"value":"works","source":"local","status_code":200}""", await http.GetStringAsync("/standalone"));
+        Assert.Contains("\"capacity\":2", await http.GetStringAsync("/cache"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Started_without_a_backend_it_serves_503_reports_unhealthy_and_recovers_when_Redis_appears()
+    {
+        await using var redis = new RedisServerProcess();
+        await using var api = ApiProcess.Start(new Dictionary<string, string>
+        {
+            ["REDIS_SERVER_IP"] = "127.0.0.1",
+            ["REDIS_SERVER_PORT"] = redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await api.WaitUntilServingAsync(StartTimeout);
+        using var http = new HttpClient { BaseAddress = api.HttpAddress };
+        using var management = new HttpClient { BaseAddress = api.ManagementAddress };
+
+        using (var response = await http.GetAsync("/anything"))
+        {
+            Assert.True(response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"got {response.StatusCode}");
+        }
+
+        using (var health = await management.GetAsync("/health"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        }
+
+        await redis.StartAsync();
+        await Eventually.MatchesAsync(
+            async () =>
+            {
+                using var response = await http.GetAsync("/anything");
+                return response.StatusCode;
+            },
+            status => status == HttpStatusCode.NotFound,
+            TimeSpan.FromSeconds(30),
+            "the proxy to reach the backend that appeared");
+        using var healthy = await management.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+    }
+}
