@@ -58,6 +58,7 @@ public sealed class ProxyOptionsReaderTests
     [InlineData("MAX_QUEUED_REQUESTS", "-1")]
     [InlineData("BACKEND_TIMEOUT_MS", "0")]
     [InlineData("MAX_KEY_BYTES", "0")]
+    [InlineData("REDIS_TLS", "maybe")]
     public void A_bad_value_is_one_problem_naming_its_variable_and_value(string name, string value)
     {
         var options = Read(new() { [name] = value });
@@ -72,6 +73,17 @@ public sealed class ProxyOptionsReaderTests
     {
         var options = Read(new() { ["CACHE_CAPACITY"] = "x", ["CACHE_EXPIRY"] = "y" });
         Assert.Equal(2, options.Problems.Count);
+    }
+
+    [Fact]
+    public void Backend_credentials_are_read_and_tls_accepts_the_usual_spellings()
+    {
+        var options = Read(new() { ["REDIS_USER"] = "proxy", ["REDIS_PASSWORD"] = "p,a=ss", ["REDIS_TLS"] = "yes" });
+
+        Assert.Empty(options.Problems);
+        Assert.Equal(("proxy", "p,a=ss", true), (options.RedisUser, options.RedisPassword, options.RedisTls));
+        Assert.False(Read([]).RedisTls);
+        Assert.Null(Read([]).RedisPassword);
     }
 
     [Fact]

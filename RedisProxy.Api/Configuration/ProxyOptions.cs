@@ -24,6 +24,15 @@ public sealed class ProxyOptions
     /// <summary>REDIS_SERVER_PORT: the backend port when no <c>ConnectionStrings:redis</c> is given.</summary>
     public int RedisPort { get; set; } = 6379;
 
+    /// <summary>REDIS_USER: the ACL user for the backend, if it uses ACLs.</summary>
+    public string? RedisUser { get; set; }
+
+    /// <summary>REDIS_PASSWORD: the backend's password; never logged.</summary>
+    public string? RedisPassword { get; set; }
+
+    /// <summary>REDIS_TLS: connect to the backend over TLS.</summary>
+    public bool RedisTls { get; set; }
+
     /// <summary>CACHE_EXPIRY (seconds): how long an entry counts as present after it was cached.</summary>
     public TimeSpan CacheExpiry { get; set; } = TimeSpan.FromSeconds(3600);
 

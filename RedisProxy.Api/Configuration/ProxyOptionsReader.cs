@@ -19,6 +19,9 @@ internal static class ProxyOptionsReader
         options.ManagementPort = reader.Integer("PROXY_MANAGEMENT_PORT", options.ManagementPort, 1, MaxPort);
         options.RedisHost = reader.Text("REDIS_SERVER_IP", options.RedisHost);
         options.RedisPort = reader.Integer("REDIS_SERVER_PORT", options.RedisPort, 1, MaxPort);
+        options.RedisUser = reader.OptionalText("REDIS_USER");
+        options.RedisPassword = reader.OptionalText("REDIS_PASSWORD");
+        options.RedisTls = reader.Boolean("REDIS_TLS", options.RedisTls);
         options.CacheExpiry = TimeSpan.FromSeconds(
             reader.PositiveNumber("CACHE_EXPIRY", options.CacheExpiry.TotalSeconds, TimeSpan.FromDays(3650).TotalSeconds));
         options.CacheCapacity = reader.Integer("CACHE_CAPACITY", options.CacheCapacity, 1, 100_000_000);
@@ -52,6 +55,32 @@ internal static class ProxyOptionsReader
             }
 
             return raw.Trim();
+        }
+
+        public string? OptionalText(string name)
+        {
+            var raw = configuration[name];
+            return string.IsNullOrEmpty(raw) ? null : raw;
+        }
+
+        public bool Boolean(string name, bool fallback)
+        {
+            var raw = configuration[name];
+            if (raw is null)
+            {
+                return fallback;
+            }
+
+            switch (raw.Trim().ToLowerInvariant())
+            {
+                case "true" or "1" or "yes" or "on":
+                    return true;
+                case "false" or "0" or "no" or "off":
+                    return false;
+                default:
+                    problems.Add($"{name} must be true or false (got '{raw}').");
+                    return fallback;
+            }
         }
 
         public string Address(string name, string fallback)

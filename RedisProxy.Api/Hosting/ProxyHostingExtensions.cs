@@ -39,6 +39,7 @@ internal static class ProxyHostingExtensions
             redis.ConnectTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
             redis.AsyncTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
             redis.SyncTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
+            BackendCredentials.Apply(settings, redis);
         });
 
         builder.Services.AddSingleton(TimeProvider.System);

@@ -11,10 +11,13 @@ namespace RedisProxy.SystemTests.Infrastructure;
 /// </summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
+    private readonly string[] _extraArguments;
     private Process? _process;
 
-    public RedisServerProcess()
+    /// <param name="extraArguments">More redis-server options, e.g. <c>--requirepass x</c>.</param>
+    public RedisServerProcess(params string[] extraArguments)
     {
+        _extraArguments = extraArguments;
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         Port = ((IPEndPoint)probe.LocalEndpoint).Port;
@@ -27,8 +30,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        _process = Process.Start(new ProcessStartInfo("redis-server",
-            ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        string[] arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. _extraArguments];
+        _process = Process.Start(new ProcessStartInfo("redis-server", arguments)
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
@@ -43,6 +46,11 @@ public sealed class RedisServerProcess : IAsyncDisposable
             {
                 await using var client = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},connectTimeout=500");
                 await client.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisConnectionException e) when (e.FailureType == ConnectionFailureType.AuthenticationFailure)
+            {
+                // A password-protected server is up: it answered, just not to us.
                 return;
             }
             catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
