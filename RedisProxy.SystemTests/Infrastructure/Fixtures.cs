@@ -38,3 +38,15 @@ public sealed class DefaultProxyCollection : ICollectionFixture<DefaultProxyApp>
 {
     public const string Name = "default proxy";
 }
+
+/// <summary>Two backend slots, a queue of ten and a short backend timeout: to watch a slow backend.</summary>
+public sealed class SlowBackendProxyApp : ProxyApp
+{
+    protected override IEnumerable<string> AppHostArguments => ["--Parameters:max-concurrent-requests=2"];
+
+    protected override IReadOnlyDictionary<string, string> ApiEnvironment => new Dictionary<string, string>
+    {
+        ["MAX_QUEUED_REQUESTS"] = "10",
+        ["BACKEND_TIMEOUT_MS"] = "500",
+    };
+}
