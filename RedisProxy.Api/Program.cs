@@ -1,6 +1,7 @@
 using RedisProxy.Api.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json sits beside the assembly; the content root is there too, wherever the API is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
 var settings = builder.AddRedisProxy();
 if (settings.Problems.Count > 0)

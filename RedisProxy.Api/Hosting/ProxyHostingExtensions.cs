@@ -50,6 +50,9 @@ internal static class ProxyHostingExtensions
         builder.Services.AddSingleton<BackendGate>();
         builder.Services.AddSingleton<CachingProxy>();
         builder.Services.AddSingleton<HttpFrontDoor>();
+        builder.Services.AddHostedService<BackendConnectionLog>();
+        // The circuit breaker logs each state change once; Polly's own telemetry would log every failed call.
+        builder.Logging.AddFilter("Polly", LogLevel.None);
 
         builder.WebHost.ConfigureKestrel(kestrel => ListenOnProxyPorts(kestrel, settings));
         return settings;
