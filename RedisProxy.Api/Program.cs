@@ -1,8 +1,9 @@
 using RedisProxy.Api.Hosting;
+using RedisProxy.Api.Telemetry;
 
 // appsettings.json sits beside the assembly; the content root is there too, wherever the API is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(ProxyTelemetry.Name);
 var settings = builder.AddRedisProxy();
 if (settings.Problems.Count > 0)
 {

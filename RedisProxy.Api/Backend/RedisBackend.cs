@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Registry;
 using Polly.Timeout;
 using RedisProxy.Api.Core;
+using RedisProxy.Api.Telemetry;
 using StackExchange.Redis;
 
 namespace RedisProxy.Api.Backend;
@@ -11,7 +13,7 @@ namespace RedisProxy.Api.Backend;
 /// The backing Redis as the proxy core sees it: every call runs through the resilience pipeline (a timeout
 /// inside a circuit breaker) and every failure comes out as one of the <see cref="ProxyFailureException"/> kinds.
 /// </summary>
-internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipelineProvider<string> pipelines)
+internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipelineProvider<string> pipelines, ProxyMetrics metrics)
 {
     public const string PipelineName = "redis-backend";
 
@@ -22,7 +24,7 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
     {
         try
         {
-            return await RunAsync(static (db, key) => db.StringGetLeaseAsync(key), key, cancellationToken);
+            return await RunAsync("get", static (db, key) => db.StringGetLeaseAsync(key), key, cancellationToken);
         }
         catch (RedisServerException e) when (IsWrongType(e))
         {
@@ -34,7 +36,7 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
     {
         try
         {
-            return await RunAsync(static (db, keys) => db.StringGetAsync(keys), keys, cancellationToken);
+            return await RunAsync("mget", static (db, keys) => db.StringGetAsync(keys), keys, cancellationToken);
         }
         catch (RedisServerException e) when (IsWrongType(e))
         {
@@ -43,38 +45,47 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
     }
 
     public Task SetAsync(byte[] key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) =>
-        RunAsync(static (db, state) => db.StringSetAsync(state.key, state.value), (key, value), cancellationToken);
+        RunAsync("set", static (db, state) => db.StringSetAsync(state.key, state.value), (key, value), cancellationToken);
 
     public Task<long> DeleteAsync(RedisKey[] keys, CancellationToken cancellationToken) =>
-        RunAsync(static (db, keys) => db.KeyDeleteAsync(keys), keys, cancellationToken);
+        RunAsync("del", static (db, keys) => db.KeyDeleteAsync(keys), keys, cancellationToken);
 
     private async Task<TResult> RunAsync<TState, TResult>(
-        Func<IDatabase, TState, Task<TResult>> command, TState state, CancellationToken cancellationToken)
+        string operation, Func<IDatabase, TState, Task<TResult>> command, TState state, CancellationToken cancellationToken)
     {
+        using var activity = ProxyTelemetry.Source.StartActivity($"redis {operation}", ActivityKind.Client);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "error";
         try
         {
-            return await _pipeline.ExecuteAsync(
+            var result = await _pipeline.ExecuteAsync(
                 static async (s, token) =>
                     // StackExchange.Redis takes no token, so the wait is what the timeout cancels.
                     await s.command(s.db, s.state).WaitAsync(token),
                 (command, db: redis.GetDatabase(), state),
                 cancellationToken);
+            outcome = "ok";
+            return result;
         }
-        catch (TimeoutRejectedException e)
+        catch (Exception e) when (e is TimeoutRejectedException or RedisTimeoutException)
         {
-            throw new BackendTimeoutException("the backend did not answer in time", e);
-        }
-        catch (RedisTimeoutException e)
-        {
+            outcome = "timeout";
             throw new BackendTimeoutException("the backend did not answer in time", e);
         }
         catch (BrokenCircuitException e)
         {
+            outcome = "circuit_open";
             throw new BackendUnavailableException("the backend is unavailable (recent requests failed; retrying shortly)", e);
         }
         catch (RedisConnectionException e)
         {
+            outcome = "unreachable";
             throw new BackendUnavailableException("the backend is unreachable", e);
+        }
+        finally
+        {
+            metrics.BackendCall(operation, outcome, Stopwatch.GetElapsedTime(started));
+            activity?.SetStatus(outcome == "ok" ? ActivityStatusCode.Ok : ActivityStatusCode.Error, outcome);
         }
     }
 

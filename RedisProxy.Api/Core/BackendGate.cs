@@ -13,11 +13,14 @@ internal sealed class BackendGate : IDisposable
 {
     private readonly ConcurrencyLimiter _limiter;
     private readonly TimeSpan _maxWait;
+    private readonly int _slots;
+    private long _rejected;
 
     public BackendGate(IOptions<ProxyOptions> options)
     {
         var settings = options.Value;
         _maxWait = settings.BackendTimeout;
+        _slots = settings.MaxConcurrentRequests;
         _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = settings.MaxConcurrentRequests,
@@ -25,6 +28,15 @@ internal sealed class BackendGate : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
     }
+
+    /// <summary>Requests holding a slot now.</summary>
+    public long InFlight => _slots - (_limiter.GetStatistics()?.CurrentAvailablePermits ?? _slots);
+
+    /// <summary>Requests waiting for a slot now.</summary>
+    public long Queued => _limiter.GetStatistics()?.CurrentQueuedCount ?? 0;
+
+    /// <summary>Requests refused since start.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
 
     public async ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken)
     {
@@ -37,12 +49,14 @@ internal sealed class BackendGate : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            Interlocked.Increment(ref _rejected);
             throw new ProxyOverloadedException("the proxy is busy: no backend slot became free in time");
         }
 
         if (!lease.IsAcquired)
         {
             lease.Dispose();
+            Interlocked.Increment(ref _rejected);
             throw new ProxyOverloadedException("the proxy is busy: too many requests are waiting for the backend");
         }
 

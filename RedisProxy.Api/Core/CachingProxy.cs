@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using RedisProxy.Api.Backend;
 using RedisProxy.Api.Caching;
+using RedisProxy.Api.Telemetry;
 using StackExchange.Redis;
 
 namespace RedisProxy.Api.Core;
@@ -14,11 +15,13 @@ internal sealed class CachingProxy
     private readonly LruCache _cache;
     private readonly RedisBackend _backend;
     private readonly BackendGate _gate;
+    private readonly ProxyMetrics _metrics;
     private readonly ConcurrentDictionary<byte[], Task<CacheEntry?>> _readsInFlight = new(ByteArrayKeyComparer.Instance);
     private readonly ConcurrentDictionary<byte[], Task<CacheEntry?>>.AlternateLookup<ReadOnlySpan<byte>> _readsInFlightBySpan;
 
-    public CachingProxy(LruCache cache, RedisBackend backend, BackendGate gate)
+    public CachingProxy(LruCache cache, RedisBackend backend, BackendGate gate, ProxyMetrics metrics)
     {
+        _metrics = metrics;
         _cache = cache;
         _backend = backend;
         _gate = gate;
@@ -28,19 +31,21 @@ internal sealed class CachingProxy
     public LruCache Cache => _cache;
 
     /// <summary>Answers from the cache when it can (synchronously, without allocating), else reads through.</summary>
-    public ValueTask<ProxyRead> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    public ValueTask<ProxyRead> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken, FrontDoor door = FrontDoor.Http)
     {
         if (_cache.TryGet(key.Span, out var value))
         {
+            _metrics.Read(door, ReadResult.Hit);
             return ValueTask.FromResult(ProxyRead.FromLocal(value));
         }
 
-        return new ValueTask<ProxyRead>(ReadThroughAsync(key, cancellationToken));
+        return new ValueTask<ProxyRead>(ReadThroughAsync(key, door, cancellationToken));
     }
 
     /// <summary>Writes the value to Redis, then caches it: a later read sees it whichever door it uses.</summary>
-    public async Task<CacheEntry> SetAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    public async Task<CacheEntry> SetAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken, FrontDoor door = FrontDoor.Http)
     {
+        _metrics.Write(door, "set");
         var keyBytes = key.ToArray();
         using (await _gate.EnterAsync(cancellationToken))
         {
@@ -55,8 +60,9 @@ internal sealed class CachingProxy
     }
 
     /// <summary>Deletes the keys in Redis and drops them from the cache; returns how many Redis removed.</summary>
-    public async Task<long> DeleteAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
+    public async Task<long> DeleteAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken, FrontDoor door = FrontDoor.Resp)
     {
+        _metrics.Write(door, "del");
         long removed;
         using (await _gate.EnterAsync(cancellationToken))
         {
@@ -72,7 +78,7 @@ internal sealed class CachingProxy
         return removed;
     }
 
-    private async Task<ProxyRead> ReadThroughAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    private async Task<ProxyRead> ReadThroughAsync(ReadOnlyMemory<byte> key, FrontDoor door, CancellationToken cancellationToken)
     {
         if (!_readsInFlightBySpan.TryGetValue(key.Span, out var read))
         {
@@ -86,7 +92,18 @@ internal sealed class CachingProxy
         }
 
         // A caller that gives up stops waiting; the shared read goes on for the others.
-        var entry = await read.WaitAsync(cancellationToken);
+        CacheEntry? entry;
+        try
+        {
+            entry = await read.WaitAsync(cancellationToken);
+        }
+        catch (ProxyFailureException)
+        {
+            _metrics.Read(door, ReadResult.Error);
+            throw;
+        }
+
+        _metrics.Read(door, entry is null ? ReadResult.MissAbsent : ReadResult.MissFound);
         return entry is null ? ProxyRead.Absent : ProxyRead.FromRedis(entry.Value);
     }
 

@@ -1,9 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using RedisProxy.Api.Backend;
-using RedisProxy.Api.Caching;
 using RedisProxy.Api.Configuration;
-using RedisProxy.Api.Core;
 using RedisProxy.Api.Http;
 
 namespace RedisProxy.Api.Hosting;
@@ -21,11 +19,6 @@ internal static class ProxyHostingExtensions
         var settings = new ProxyOptions();
         ProxyOptionsReader.Read(configuration, settings);
 
-        builder.Services.AddOptions<ProxyOptions>()
-            .Configure(options => ProxyOptionsReader.Read(configuration, options))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
-
         // Under the AppHost the connection string names the backend; standalone, the seed's variables do.
         if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(RedisConnectionName)))
         {
@@ -42,13 +35,7 @@ internal static class ProxyHostingExtensions
             BackendCredentials.Apply(settings, redis);
         });
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(services => new LruCache(
-            settings.CacheCapacity, settings.CacheExpiry, services.GetRequiredService<TimeProvider>()));
-        builder.Services.AddBackendResilience();
-        builder.Services.AddSingleton<RedisBackend>();
-        builder.Services.AddSingleton<BackendGate>();
-        builder.Services.AddSingleton<CachingProxy>();
+        builder.Services.AddProxyCore(configuration, settings);
         builder.Services.AddSingleton<HttpFrontDoor>();
         builder.Services.AddHostedService<BackendConnectionLog>();
         // The circuit breaker logs each state change once; Polly's own telemetry would log every failed call.

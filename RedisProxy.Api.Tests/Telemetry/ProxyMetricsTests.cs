@@ -1,0 +1,96 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using RedisProxy.Api.Configuration;
+using RedisProxy.Api.Core;
+using RedisProxy.Api.Hosting;
+using RedisProxy.Api.Telemetry;
+using RedisProxy.SystemTests.Infrastructure;
+using StackExchange.Redis;
+
+namespace RedisProxy.Api.Tests.Telemetry;
+
+/// <summary>The instruments report what the core does, against a real redis-server.</summary>
+public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
+{
+    private readonly RedisServerProcess _redis = new();
+    private ServiceProvider? _services;
+    private ConnectionMultiplexer? _connection;
+
+    private CachingProxy Proxy => _services!.GetRequiredService<CachingProxy>();
+
+    private IMeterFactory Meters => _services!.GetRequiredService<IMeterFactory>();
+
+    public async Task InitializeAsync()
+    {
+        await _redis.StartAsync();
+        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CACHE_CAPACITY"] = "2" }).Build();
+        var settings = new ProxyOptions();
+        ProxyOptionsReader.Read(configuration, settings);
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            .AddSingleton<IConnectionMultiplexer>(_connection)
+            .AddProxyCore(configuration, settings)
+            .BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        _connection?.Dispose();
+        await _redis.DisposeAsync();
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
+    [Fact]
+    public async Task Reads_are_counted_by_door_and_result()
+    {
+        using var reads = new MetricCollector<long>(Meters, ProxyTelemetry.Name, "redisproxy.reads");
+        await _connection!.GetDatabase().StringSetAsync("present", "v");
+
+        await Proxy.GetAsync("present"u8.ToArray(), default);
+        await Proxy.GetAsync("present"u8.ToArray(), default, FrontDoor.Resp);
+        await Proxy.GetAsync("absent"u8.ToArray(), default);
+
+        var measurements = reads.GetMeasurementSnapshot();
+        Assert.Equal(3, measurements.Count);
+        Assert.Equal(("http", "miss_found"), Tags(measurements[0]));
+        Assert.Equal(("resp", "hit"), Tags(measurements[1]));
+        Assert.Equal(("http", "miss_absent"), Tags(measurements[2]));
+    }
+
+    [Fact]
+    public async Task Backend_calls_are_timed_and_cache_figures_observed()
+    {
+        using var durations = new MetricCollector<double>(Meters, ProxyTelemetry.Name, "redisproxy.backend.duration");
+        using var entries = new MetricCollector<int>(Meters, ProxyTelemetry.Name, "redisproxy.cache.entries");
+        using var evictions = new MetricCollector<long>(Meters, ProxyTelemetry.Name, "redisproxy.cache.evictions");
+
+        foreach (var key in new[] { "a", "b", "c" })
+        {
+            await Proxy.SetAsync(System.Text.Encoding.UTF8.GetBytes(key), "v"u8.ToArray(), default);
+        }
+
+        var calls = durations.GetMeasurementSnapshot();
+        Assert.Equal(3, calls.Count);
+        Assert.All(calls, call => Assert.True(call.Value > 0));
+        Assert.All(calls, call => Assert.Equal("set", call.Tags["operation"]));
+        Assert.All(calls, call => Assert.Equal("ok", call.Tags["outcome"]));
+
+        entries.RecordObservableInstruments();
+        evictions.RecordObservableInstruments();
+        Assert.Equal(2, entries.LastMeasurement?.Value);
+        Assert.Equal(1, evictions.LastMeasurement?.Value);
+    }
+
+    private static (object?, object?) Tags(CollectedMeasurement<long> measurement) =>
+        (measurement.Tags["door"], measurement.Tags["result"]);
+}
