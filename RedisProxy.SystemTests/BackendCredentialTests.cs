@@ -13,10 +13,8 @@ public sealed class BackendCredentialTests
     {
         await using var redis = new RedisServerProcess(["--requirepass", Password]);
         await redis.StartAsync();
-        await using var api = ApiProcess.Start(new Dictionary<string, string>
+        await using var api = ApiProcess.StartOver(redis, new Dictionary<string, string>
         {
-            ["REDIS_SERVER_IP"] = "127.0.0.1",
-            ["REDIS_SERVER_PORT"] = redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["REDIS_PASSWORD"] = Password,
             ["Logging__LogLevel__Default"] = "Debug",
         });
@@ -37,10 +35,8 @@ public sealed class BackendCredentialTests
     {
         await using var redis = new RedisServerProcess(["--requirepass", Password]);
         await redis.StartAsync();
-        await using var api = ApiProcess.Start(new Dictionary<string, string>
+        await using var api = ApiProcess.StartOver(redis, new Dictionary<string, string>
         {
-            ["REDIS_SERVER_IP"] = "127.0.0.1",
-            ["REDIS_SERVER_PORT"] = redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["REDIS_PASSWORD"] = "wrong",
         });
         await api.WaitUntilServingAsync(TimeSpan.FromSeconds(60));

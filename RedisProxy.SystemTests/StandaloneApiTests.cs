@@ -32,10 +32,8 @@ public sealed class StandaloneApiTests
     {
         await using var redis = new RedisServerProcess();
         await redis.StartAsync();
-        await using var api = ApiProcess.Start(new Dictionary<string, string>
+        await using var api = ApiProcess.StartOver(redis, new Dictionary<string, string>
         {
-            ["REDIS_SERVER_IP"] = "127.0.0.1",
-            ["REDIS_SERVER_PORT"] = redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["CACHE_CAPACITY"] = "2",
         });
         await api.WaitUntilServingAsync(StartTimeout);
@@ -54,11 +52,7 @@ public sealed class StandaloneApiTests
     public async Task Started_without_a_backend_it_serves_503_reports_unhealthy_and_recovers_when_Redis_appears()
     {
         await using var redis = new RedisServerProcess();
-        await using var api = ApiProcess.Start(new Dictionary<string, string>
-        {
-            ["REDIS_SERVER_IP"] = "127.0.0.1",
-            ["REDIS_SERVER_PORT"] = redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        await using var api = ApiProcess.StartOver(redis);
         await api.WaitUntilServingAsync(StartTimeout);
         using var http = new HttpClient { BaseAddress = api.HttpAddress };
         using var management = new HttpClient { BaseAddress = api.ManagementAddress };

@@ -75,6 +75,17 @@ public sealed class ApiProcess : IAsyncDisposable
         return api;
     }
 
+    /// <summary>Starts the API over <paramref name="redis"/>, by the seed's REDIS_SERVER_IP and REDIS_SERVER_PORT.</summary>
+    public static ApiProcess StartOver(RedisServerProcess redis, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["REDIS_SERVER_IP"] = "127.0.0.1",
+            ["REDIS_SERVER_PORT"] = Invariant(redis.Port),
+        };
+        return Start(settings);
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
