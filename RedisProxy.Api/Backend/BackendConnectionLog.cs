@@ -16,9 +16,9 @@ internal sealed partial class BackendConnectionLog(IConnectionMultiplexer redis,
         _endPoints = string.Join(", ", redis.GetEndPoints().Select(e => e.ToString()));
         redis.ConnectionFailed += OnConnectionFailed;
         redis.ConnectionRestored += OnConnectionRestored;
-        if (!redis.IsConnected && Interlocked.Exchange(ref _down, 1) == 0 && logger.IsEnabled(LogLevel.Warning))
+        if (!redis.IsConnected && Interlocked.Exchange(ref _down, 1) == 0)
         {
-            LogUnreachableAtStart(logger, redis.Configuration);
+            LogUnreachableAtStart(logger, _endPoints);
         }
 
         return Task.CompletedTask;
@@ -51,9 +51,9 @@ internal sealed partial class BackendConnectionLog(IConnectionMultiplexer redis,
         LogRestored(logger, _endPoints);
     }
 
-    // Configuration is StackExchange.Redis's own rendering, which leaves the password out.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Backend unreachable at start-up ({Configuration}); serving what is cached and retrying")]
-    private static partial void LogUnreachableAtStart(ILogger logger, string configuration);
+    // Only the endpoints: the configuration string would carry the password.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Backend {EndPoints} unreachable at start-up; serving what is cached and retrying")]
+    private static partial void LogUnreachableAtStart(ILogger logger, string endPoints);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Backend connection to {EndPoint} lost ({FailureType}); retrying")]
     private static partial void LogLost(ILogger logger, string endPoint, ConnectionFailureType failureType);
