@@ -5,6 +5,7 @@ using RedisProxy.Api.Caching;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Http;
+using RedisProxy.Api.OpenApi;
 
 namespace RedisProxy.Api.Hosting;
 
@@ -49,13 +50,15 @@ internal static class ProxyHostingExtensions
         builder.Services.AddSingleton<BackendGate>();
         builder.Services.AddSingleton<CachingProxy>();
         builder.Services.AddSingleton<HttpFrontDoor>();
+        builder.Services.AddProxyOpenApi();
 
         builder.WebHost.ConfigureKestrel(kestrel => ListenOnProxyPorts(kestrel, settings));
         return settings;
     }
 
     /// <summary>
-    /// Keys are served on PROXY_PORT only; health endpoints on PROXY_MANAGEMENT_PORT only, so neither shadows the other.
+    /// Keys are served on PROXY_PORT only; health endpoints and the OpenAPI document on PROXY_MANAGEMENT_PORT only, so
+    /// neither shadows the other.
     /// </summary>
     public static WebApplication MapRedisProxy(this WebApplication app)
     {
@@ -66,6 +69,7 @@ internal static class ProxyHostingExtensions
         // Routing is added after the key branch, so it never runs for key requests.
         app.UseRouting();
         app.MapDefaultEndpoints();
+        app.MapProxyOpenApi();
         return app;
     }
 
