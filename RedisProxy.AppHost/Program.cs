@@ -10,6 +10,7 @@ var maxConcurrentRequests = builder.AddSetting("max-concurrent-requests", "11");
 
 builder.AddProject<Projects.RedisProxy_Api>("api")
     .WithProxyEndpoints()
+    .WithCacheCommands()
     .WithEnvironment("CACHE_CAPACITY", cacheCapacity)
     .WithEnvironment("CACHE_EXPIRY", cacheExpiry)
     .WithEnvironment("MAX_CONCURRENT_REQUESTS", maxConcurrentRequests)

@@ -85,6 +85,41 @@ internal sealed class LruCache
         return false;
     }
 
+    /// <summary>
+    /// <see cref="TryGet(ReadOnlySpan{byte}, out ReadOnlyMemory{byte})"/> that also says how long the entry has left
+    /// before it expires, for callers that tell their clients how long they may reuse the value.
+    /// </summary>
+    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> value, out TimeSpan timeToLive)
+    {
+        var now = _time.GetTimestamp();
+        lock (_lock)
+        {
+            if (_entriesBySpan.TryGetValue(key, out var entry))
+            {
+                if (now < entry.ExpiresAt)
+                {
+                    MoveToNewest(entry);
+                    _hits++;
+                    value = entry.Value;
+                    timeToLive = _time.GetElapsedTime(now, entry.ExpiresAt);
+                    return true;
+                }
+
+                RemoveEntry(entry);
+                _expirations++;
+            }
+
+            _misses++;
+        }
+
+        value = default;
+        timeToLive = default;
+        return false;
+    }
+
+    /// <summary>How long an entry lives after it is cached: the configured CACHE_EXPIRY.</summary>
+    public TimeSpan Expiry => _time.GetElapsedTime(0, _expiryTicks);
+
     /// <summary>Makes an entry that expires one cache expiry from now, ready for <see cref="Set"/> or <see cref="TryAdd"/>.</summary>
     public CacheEntry CreateEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
         new(key, value, _time.GetTimestamp() + _expiryTicks);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using RedisProxy.Api.Backend;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Http;
+using RedisProxy.Api.OpenApi;
 
 namespace RedisProxy.Api.Hosting;
 
@@ -40,13 +41,15 @@ internal static class ProxyHostingExtensions
         builder.Services.AddHostedService<BackendConnectionLog>();
         // The circuit breaker logs each state change once; Polly's own telemetry would log every failed call.
         builder.Logging.AddFilter("Polly", LogLevel.None);
+        builder.Services.AddProxyOpenApi();
 
         builder.WebHost.ConfigureKestrel(kestrel => ListenOnProxyPorts(kestrel, settings));
         return settings;
     }
 
     /// <summary>
-    /// Keys are served on PROXY_PORT only; health endpoints on PROXY_MANAGEMENT_PORT only, so neither shadows the other.
+    /// Keys are served on PROXY_PORT only; health endpoints and the OpenAPI document on PROXY_MANAGEMENT_PORT only, so
+    /// neither shadows the other.
     /// </summary>
     public static WebApplication MapRedisProxy(this WebApplication app)
     {
@@ -57,6 +60,7 @@ internal static class ProxyHostingExtensions
         // Routing is added after the key branch, so it never runs for key requests.
         app.UseRouting();
         app.MapDefaultEndpoints();
+        app.MapProxyOpenApi();
         return app;
     }
 

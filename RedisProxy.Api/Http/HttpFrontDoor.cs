@@ -9,7 +9,7 @@ namespace RedisProxy.Api.Http;
 
 /// <summary>
 /// The HTTP front door on PROXY_PORT. Every path is a key except the seed's two reserved names, <c>/ping</c> and
-/// <c>/cache</c>. It is one terminal handler instead of routed endpoints because the key space is the whole path:
+/// <c>/cache</c>; the root with a <c>keys</c> query is the batch read. It is one terminal handler instead of routed endpoints because the key space is the whole path:
 /// dispatching by hand keeps routing off the hot path and every reply, errors included, in the JSON contract.
 /// </summary>
 internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> options)
@@ -17,6 +17,7 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
     private const string AllowKey = "GET, HEAD, PUT";
     private const string AllowPing = "GET, HEAD";
     private const string AllowCache = "GET, HEAD, DELETE";
+    private const string AllowBatch = "GET, HEAD";
 
     private readonly int _maxKeyBytes = options.Value.MaxKeyBytes;
 
@@ -32,7 +33,7 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
             await (outcome switch
             {
                 KeyPath.Outcome.Key => DispatchAsync(context, key),
-                KeyPath.Outcome.Empty => JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "missing key: request GET /{key}"),
+                KeyPath.Outcome.Empty => RootAsync(context, rawTarget),
                 KeyPath.Outcome.TooLong => JsonReply.SendErrorAsync(context, StatusCodes.Status414UriTooLong, $"key longer than {_maxKeyBytes} bytes"),
                 _ => JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "invalid percent-encoding in the key"),
             });
@@ -81,21 +82,77 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
         return HttpMethods.IsPut(method) ? WriteAsync(context, key) : MethodNotAllowedAsync(context, AllowKey);
     }
 
+    /// <summary>The root is no key: with <c>?keys=</c> it is the batch read, otherwise the seed's 400.</summary>
+    private Task RootAsync(HttpContext context, string rawTarget)
+    {
+        var keys = new List<ReadOnlyMemory<byte>>();
+        var outcome = BatchKeys.Parse(rawTarget, _maxKeyBytes, keys);
+        if (outcome == BatchKeys.Outcome.NotBatch)
+        {
+            return JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "missing key: request GET /{key}");
+        }
+
+        var method = context.Request.Method;
+        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        {
+            return MethodNotAllowedAsync(context, AllowBatch);
+        }
+
+        return outcome switch
+        {
+            BatchKeys.Outcome.Keys when HasBody(context.Request) => JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "a GET request must not have a body"),
+            BatchKeys.Outcome.Keys => BatchReads.SendAsync(context, proxy, keys),
+            BatchKeys.Outcome.EmptyKey => JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "empty key in keys: list keys as ?keys=a,b,c"),
+            BatchKeys.Outcome.TooLong => JsonReply.SendErrorAsync(context, StatusCodes.Status414UriTooLong, $"a key in keys is longer than {_maxKeyBytes} bytes"),
+            _ => JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "invalid percent-encoding in keys"),
+        };
+    }
+
     private async Task ReadAsync(HttpContext context, ReadOnlyMemory<byte> key)
     {
-        var pending = proxy.GetAsync(key, context.RequestAborted);
-        var read = pending.IsCompletedSuccessfully ? pending.Result : await pending;
-        await (read.Found
-            ? JsonReply.SendAsync(context, StatusCodes.Status200OK, read, static (json, read) =>
-            {
-                JsonValueWriter.WriteValue(json, read.Value.Span);
-                json.WriteString(JsonFieldNames.Source, read.Source == ReadSource.Local ? JsonFieldNames.Local : JsonFieldNames.Redis);
-            })
-            : JsonReply.SendAsync(context, StatusCodes.Status404NotFound, 0, static (json, _) =>
+        var pending = proxy.GetTimedAsync(key, context.RequestAborted);
+        var (read, timeToLive) = pending.IsCompletedSuccessfully ? pending.Result : await pending;
+        var response = context.Response;
+        response.Headers[ProxyHeaders.CacheSource] = read.Source == ReadSource.Local ? ProxyHeaders.Local : ProxyHeaders.Redis;
+        if (!read.Found)
+        {
+            response.Headers.CacheControl = ProxyHeaders.NoCache;
+            await JsonReply.SendAsync(context, StatusCodes.Status404NotFound, 0, static (json, _) =>
             {
                 json.WriteNull(JsonFieldNames.Value);
                 json.WriteString(JsonFieldNames.Source, JsonFieldNames.Redis);
+            });
+            return;
+        }
+
+        var rawBytes = ValueNegotiation.WantsRawBytes(context.Request);
+        var entityTag = EntityTags.For(read.Value.Span, rawBytes);
+        response.Headers.ETag = entityTag;
+        response.Headers.CacheControl = ProxyHeaders.MaxAge(timeToLive);
+        response.Headers.Vary = ProxyHeaders.VaryOnAccept;
+        if (EntityTags.IfNoneMatchHits(context.Request.Headers.IfNoneMatch, entityTag))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        await (rawBytes
+            ? SendRawAsync(context, read.Value)
+            : JsonReply.SendAsync(context, StatusCodes.Status200OK, read, static (json, read) =>
+            {
+                JsonValueWriter.WriteValue(json, read.Value.Span);
+                json.WriteString(JsonFieldNames.Source, read.Source == ReadSource.Local ? JsonFieldNames.Local : JsonFieldNames.Redis);
             }));
+    }
+
+    private static Task SendRawAsync(HttpContext context, ReadOnlyMemory<byte> value)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ValueNegotiation.OctetStream;
+        response.ContentLength = value.Length;
+        var write = response.BodyWriter.WriteAsync(value, context.RequestAborted);
+        return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
     }
 
     private async Task WriteAsync(HttpContext context, ReadOnlyMemory<byte> key)

@@ -19,4 +19,5 @@ internal static class JsonFieldNames
     public static readonly JsonEncodedText Local = JsonEncodedText.Encode("local");
     public static readonly JsonEncodedText Redis = JsonEncodedText.Encode("redis");
     public static readonly JsonEncodedText Base64 = JsonEncodedText.Encode("base64");
+    public static readonly JsonEncodedText Results = JsonEncodedText.Encode("results");
 }
