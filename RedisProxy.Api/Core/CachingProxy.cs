@@ -38,6 +38,55 @@ internal sealed class CachingProxy
         return new ValueTask<ProxyRead>(ReadThroughAsync(key, cancellationToken));
     }
 
+    /// <summary>
+    /// Answers each key from the cache when it can, and reads all the others from Redis in one round trip (MGET),
+    /// caching what it finds under the same write-version guard as single reads.
+    /// </summary>
+    public async ValueTask<ProxyRead[]> GetManyAsync(ReadOnlyMemory<byte>[] keys, CancellationToken cancellationToken)
+    {
+        var reads = new ProxyRead[keys.Length];
+        List<int>? misses = null;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (_cache.TryGet(keys[i].Span, out var value))
+            {
+                reads[i] = ProxyRead.FromLocal(value);
+            }
+            else
+            {
+                (misses ??= []).Add(i);
+            }
+        }
+
+        if (misses is null)
+        {
+            return reads;
+        }
+
+        var version = _cache.WriteVersion;
+        var missingKeys = misses.Select(i => keys[i].ToArray()).ToArray();
+        RedisValue[] values;
+        using (await _gate.EnterAsync(cancellationToken))
+        {
+            values = await _backend.GetManyAsync([.. missingKeys.Select(k => (RedisKey)k)], cancellationToken);
+        }
+
+        for (var j = 0; j < misses.Count; j++)
+        {
+            if (values[j].IsNull)
+            {
+                reads[misses[j]] = ProxyRead.Absent;
+                continue;
+            }
+
+            var entry = _cache.CreateEntry(missingKeys[j], ((ReadOnlyMemory<byte>)values[j]).Span);
+            _cache.TryAdd(entry, version);
+            reads[misses[j]] = ProxyRead.FromRedis(entry.Value);
+        }
+
+        return reads;
+    }
+
     /// <summary>Writes the value to Redis, then caches it: a later read sees it whichever door it uses.</summary>
     public async Task<CacheEntry> SetAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {

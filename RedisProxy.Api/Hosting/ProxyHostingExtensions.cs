@@ -5,6 +5,7 @@ using RedisProxy.Api.Caching;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Http;
+using RedisProxy.Api.Resp;
 
 namespace RedisProxy.Api.Hosting;
 
@@ -49,6 +50,7 @@ internal static class ProxyHostingExtensions
         builder.Services.AddSingleton<BackendGate>();
         builder.Services.AddSingleton<CachingProxy>();
         builder.Services.AddSingleton<HttpFrontDoor>();
+        builder.Services.AddRespFrontDoor();
 
         builder.WebHost.ConfigureKestrel(kestrel => ListenOnProxyPorts(kestrel, settings));
         return settings;
@@ -80,5 +82,6 @@ internal static class ProxyHostingExtensions
         };
         kestrel.Listen(address, settings.HttpPort);
         kestrel.Listen(address, settings.ManagementPort);
+        kestrel.ListenForRedisClients(address, settings);
     }
 }
