@@ -15,7 +15,7 @@ internal static class RefusedCommands
         // Writes that would leave the cache stale.
         "APPEND", "COPY", "DECR", "DECRBY", "EXPIRE", "EXPIREAT", "GETDEL", "GETEX", "GETSET", "INCR", "INCRBY",
         "INCRBYFLOAT", "MOVE", "MSET", "MSETNX", "PERSIST", "PEXPIRE", "PEXPIREAT", "PSETEX", "RENAME", "RENAMENX",
-        "RESTORE", "SETEX", "SETNX", "SETRANGE", "UNLINK", "LPUSH", "RPUSH", "LPOP", "RPOP", "LSET", "SADD", "SREM",
+        "RESTORE", "SETEX", "SETNX", "SETRANGE", "LPUSH", "RPUSH", "LPOP", "RPOP", "LSET", "SADD", "SREM",
         "SPOP", "HSET", "HSETNX", "HMSET", "HDEL", "HINCRBY", "ZADD", "ZREM", "ZINCRBY", "XADD", "BITOP", "BITFIELD",
         // Admin, scripting and keyspace-wide commands.
         "FLUSHALL", "FLUSHDB", "CONFIG", "KEYS", "SCAN", "RANDOMKEY", "DBSIZE", "SWAPDB", "SAVE", "BGSAVE",

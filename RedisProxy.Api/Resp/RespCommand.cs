@@ -9,6 +9,9 @@ internal enum RespCommand
     Exists,
     Set,
     Del,
+
+    /// <summary>DEL under the name StackExchange.Redis and others use for it; the proxy deletes the same way.</summary>
+    Unlink,
     Ping,
     Echo,
     Hello,

@@ -6,7 +6,7 @@ namespace RedisProxy.Api.Resp;
 internal static class RespCommandTable
 {
     /// <summary>How many commands the proxy answers (COMMAND COUNT).</summary>
-    public const int Count = 15;
+    public const int Count = 16;
 
     public static RespCommand Identify(ReadOnlySpan<byte> name) => name.Length switch
     {
@@ -22,6 +22,7 @@ internal static class RespCommandTable
         5 when Ascii.EqualsIgnoreCase(name, "HELLO"u8) => RespCommand.Hello,
         5 when Ascii.EqualsIgnoreCase(name, "RESET"u8) => RespCommand.Reset,
         6 when Ascii.EqualsIgnoreCase(name, "EXISTS"u8) => RespCommand.Exists,
+        6 when Ascii.EqualsIgnoreCase(name, "UNLINK"u8) => RespCommand.Unlink,
         6 when Ascii.EqualsIgnoreCase(name, "SELECT"u8) => RespCommand.Select,
         6 when Ascii.EqualsIgnoreCase(name, "CLIENT"u8) => RespCommand.Client,
         7 when Ascii.EqualsIgnoreCase(name, "COMMAND"u8) => RespCommand.Command,
@@ -32,7 +33,7 @@ internal static class RespCommandTable
     public static (int Min, int Max) Arity(RespCommand command) => command switch
     {
         RespCommand.Get or RespCommand.Echo or RespCommand.Select => (2, 2),
-        RespCommand.MGet or RespCommand.Exists or RespCommand.Del => (2, int.MaxValue),
+        RespCommand.MGet or RespCommand.Exists or RespCommand.Del or RespCommand.Unlink => (2, int.MaxValue),
         RespCommand.Set => (3, int.MaxValue),
         RespCommand.Ping => (1, 2),
         RespCommand.Auth => (2, 3),

@@ -71,7 +71,7 @@ internal sealed partial class RespSession
         var refused = RefusedCommands.Match(name);
         if (refused is not null)
         {
-            _writer.WriteError($"ERR '{refused}' is not supported by the proxy (it serves GET, MGET, EXISTS, SET key value and DEL)");
+            _writer.WriteError($"ERR '{refused}' is not supported by the proxy (it serves GET, MGET, EXISTS, SET key value, DEL and UNLINK)");
             return;
         }
 

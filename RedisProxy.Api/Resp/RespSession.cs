@@ -193,7 +193,7 @@ internal sealed partial class RespSession : IDisposable
                 case RespCommand.Set:
                     await SetAsync();
                     break;
-                case RespCommand.Del:
+                case RespCommand.Del or RespCommand.Unlink:
                     await DelAsync();
                     break;
                 case RespCommand.Ping:
