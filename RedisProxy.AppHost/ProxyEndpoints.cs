@@ -11,6 +11,7 @@ internal static class ProxyEndpoints
     {
         api.WithHttpEndpoint(port: 8989, name: Http, env: "PROXY_PORT")
             .WithHttpEndpoint(port: 8990, name: Management, env: "PROXY_MANAGEMENT_PORT")
+            .WithEndpoint(port: 6380, name: Resp, scheme: "tcp", env: "PROXY_RESP_PORT")
             .WithHttpHealthCheck("/health", endpointName: Management);
 
         if (api.ApplicationBuilder.ExecutionContext.IsRunMode)

@@ -19,6 +19,34 @@ public sealed class ProxyOptionsReaderTests
         Assert.Equal(TimeSpan.FromSeconds(3600), options.CacheExpiry);
         Assert.Equal(1500, options.CacheCapacity);
         Assert.Equal(11, options.MaxConcurrentRequests);
+        Assert.Equal((512 * 1024 * 1024, 1024 * 1024, 64 * 1024), (options.RespMaxBulkBytes, options.RespMaxMultibulkLength, options.RespMaxInlineBytes));
+        Assert.Null(options.RequirePass);
+    }
+
+    [Fact]
+    public void Resp_limits_and_the_password_are_read()
+    {
+        var options = Read(new()
+        {
+            ["RESP_MAX_BULK_BYTES"] = "1048576",
+            ["RESP_MAX_MULTIBULK_LENGTH"] = "100",
+            ["RESP_MAX_INLINE_BYTES"] = "4096",
+            ["PROXY_REQUIREPASS"] = " s3cret ",
+        });
+
+        Assert.Empty(options.Problems);
+        Assert.Equal((1048576, 100, 4096), (options.RespMaxBulkBytes, options.RespMaxMultibulkLength, options.RespMaxInlineBytes));
+        // A password is taken exactly as given: spaces are part of it, as in Redis's requirepass.
+        Assert.Equal(" s3cret ", options.RequirePass);
+    }
+
+    [Fact]
+    public void An_empty_password_is_a_problem_that_does_not_echo_the_value()
+    {
+        var options = Read(new() { ["PROXY_REQUIREPASS"] = "" });
+
+        Assert.StartsWith("PROXY_REQUIREPASS must not be empty", Assert.Single(options.Problems), StringComparison.Ordinal);
+        Assert.Null(options.RequirePass);
     }
 
     [Fact]
@@ -59,6 +87,11 @@ public sealed class ProxyOptionsReaderTests
     [InlineData("BACKEND_TIMEOUT_MS", "0")]
     [InlineData("MAX_KEY_BYTES", "0")]
     [InlineData("REDIS_TLS", "maybe")]
+    [InlineData("RESP_MAX_BULK_BYTES", "0")]
+    [InlineData("RESP_MAX_BULK_BYTES", "2147483647")]
+    [InlineData("RESP_MAX_MULTIBULK_LENGTH", "0")]
+    [InlineData("RESP_MAX_MULTIBULK_LENGTH", "lots")]
+    [InlineData("RESP_MAX_INLINE_BYTES", "8")]
     public void A_bad_value_is_one_problem_naming_its_variable_and_value(string name, string value)
     {
         var options = Read(new() { [name] = value });

@@ -51,6 +51,18 @@ public sealed class ProxyOptions
     /// <summary>MAX_KEY_BYTES: the longest key accepted, in bytes after percent-decoding.</summary>
     public int MaxKeyBytes { get; set; } = 1024;
 
+    /// <summary>RESP_MAX_BULK_BYTES: the longest single RESP argument (Redis's proto-max-bulk-len, same default).</summary>
+    public int RespMaxBulkBytes { get; set; } = 512 * 1024 * 1024;
+
+    /// <summary>RESP_MAX_MULTIBULK_LENGTH: the most arguments in one RESP command (Redis's limit).</summary>
+    public int RespMaxMultibulkLength { get; set; } = 1024 * 1024;
+
+    /// <summary>RESP_MAX_INLINE_BYTES: the longest inline RESP command line (Redis's limit).</summary>
+    public int RespMaxInlineBytes { get; set; } = 64 * 1024;
+
+    /// <summary>PROXY_REQUIREPASS: when set, RESP clients must AUTH with it first; unset, no password is asked.</summary>
+    public string? RequirePass { get; set; }
+
     /// <summary>Problems found while reading the settings; start-up stops when there is any.</summary>
     internal List<string> Problems { get; } = [];
 }

@@ -30,6 +30,10 @@ internal static class ProxyOptionsReader
         options.BackendTimeout = TimeSpan.FromMilliseconds(
             reader.Integer("BACKEND_TIMEOUT_MS", (int)options.BackendTimeout.TotalMilliseconds, 10, 600_000));
         options.MaxKeyBytes = reader.Integer("MAX_KEY_BYTES", options.MaxKeyBytes, 1, 512 * 1024 * 1024);
+        options.RespMaxBulkBytes = reader.Integer("RESP_MAX_BULK_BYTES", options.RespMaxBulkBytes, 1, 1024 * 1024 * 1024);
+        options.RespMaxMultibulkLength = reader.Integer("RESP_MAX_MULTIBULK_LENGTH", options.RespMaxMultibulkLength, 1, int.MaxValue);
+        options.RespMaxInlineBytes = reader.Integer("RESP_MAX_INLINE_BYTES", options.RespMaxInlineBytes, 16, 1024 * 1024 * 1024);
+        options.RequirePass = reader.Secret("PROXY_REQUIREPASS");
 
         var ports = new[] { ("PROXY_PORT", options.HttpPort), ("PROXY_RESP_PORT", options.RespPort), ("PROXY_MANAGEMENT_PORT", options.ManagementPort) };
         foreach (var clash in ports.Where(p => p.Item2 != 0).GroupBy(p => p.Item2).Where(g => g.Count() > 1))
@@ -81,6 +85,19 @@ internal static class ProxyOptionsReader
                     problems.Add($"{name} must be true or false (got '{raw}').");
                     return fallback;
             }
+        }
+
+        /// <summary>An optional secret: absent is null; a problem never repeats the value.</summary>
+        public string? Secret(string name)
+        {
+            var raw = configuration[name];
+            if (raw is not null && raw.Length == 0)
+            {
+                problems.Add($"{name} must not be empty; leave it unset to turn the password off.");
+                return null;
+            }
+
+            return raw;
         }
 
         public string Address(string name, string fallback)

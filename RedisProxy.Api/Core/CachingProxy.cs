@@ -163,7 +163,7 @@ internal sealed class CachingProxy
     public async Task<ProxyRead[]> GetManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> keys, CancellationToken cancellationToken, FrontDoor door = FrontDoor.Http)
     {
         var reads = new ProxyRead[keys.Count];
-        var misses = new List<int>();
+        List<int>? misses = null;
         for (var i = 0; i < keys.Count; i++)
         {
             if (_cache.TryGet(keys[i].Span, out var value))
@@ -173,23 +173,25 @@ internal sealed class CachingProxy
             }
             else
             {
-                misses.Add(i);
+                (misses ??= []).Add(i);
             }
         }
 
-        if (misses.Count == 0)
+        if (misses is null)
         {
             return reads;
         }
 
         // Taken before the read, so a write that lands while MGET is on the wire stops its results being cached.
         var version = _cache.WriteVersion;
+        // Copied now: the caller's key buffers need not outlive the await.
+        var missingKeys = misses.Select(i => keys[i].ToArray()).ToArray();
         RedisValue[] values;
         try
         {
             using (await _gate.EnterAsync(cancellationToken))
             {
-                values = await _backend.GetManyAsync([.. misses.Select(i => (RedisKey)keys[i].ToArray())], cancellationToken);
+                values = await _backend.GetManyAsync([.. missingKeys.Select(k => (RedisKey)k)], cancellationToken);
             }
         }
         catch (ProxyFailureException)
@@ -200,18 +202,17 @@ internal sealed class CachingProxy
 
         for (var m = 0; m < misses.Count; m++)
         {
-            var i = misses[m];
             if (values[m].IsNull)
             {
                 _metrics.Read(door, ReadResult.MissAbsent);
-                reads[i] = ProxyRead.Absent;
+                reads[misses[m]] = ProxyRead.Absent;
                 continue;
             }
 
             _metrics.Read(door, ReadResult.MissFound);
-            var entry = _cache.CreateEntry(keys[i].Span, ((ReadOnlyMemory<byte>)values[m]).Span);
+            var entry = _cache.CreateEntry(missingKeys[m], ((ReadOnlyMemory<byte>)values[m]).Span);
             _cache.TryAdd(entry, version);
-            reads[i] = ProxyRead.FromRedis(entry.Value);
+            reads[misses[m]] = ProxyRead.FromRedis(entry.Value);
         }
 
         return reads;

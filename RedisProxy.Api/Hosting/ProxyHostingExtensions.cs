@@ -4,6 +4,7 @@ using RedisProxy.Api.Backend;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Http;
 using RedisProxy.Api.OpenApi;
+using RedisProxy.Api.Resp;
 
 namespace RedisProxy.Api.Hosting;
 
@@ -42,6 +43,7 @@ internal static class ProxyHostingExtensions
         // The circuit breaker logs each state change once; Polly's own telemetry would log every failed call.
         builder.Logging.AddFilter("Polly", LogLevel.None);
         builder.Services.AddProxyOpenApi();
+        builder.Services.AddRespFrontDoor();
 
         builder.WebHost.ConfigureKestrel(kestrel => ListenOnProxyPorts(kestrel, settings));
         return settings;
@@ -75,5 +77,6 @@ internal static class ProxyHostingExtensions
         };
         kestrel.Listen(address, settings.HttpPort);
         kestrel.Listen(address, settings.ManagementPort);
+        kestrel.ListenForRedisClients(address, settings);
     }
 }

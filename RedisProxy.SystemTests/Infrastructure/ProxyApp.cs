@@ -34,6 +34,9 @@ public abstract class ProxyApp : IAsyncLifetime
 
     public HttpClient Http => _http ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>The proxy's Redis-protocol endpoint (<c>tcp://host:port</c>), the AppHost's <c>resp</c> endpoint.</summary>
+    public Uri RespEndpoint => App.GetEndpoint("api", "resp");
+
     /// <summary>A direct connection to the backing server, bypassing the proxy.</summary>
     public IDatabase Backend => (_backend ?? throw new InvalidOperationException("Not started.")).GetDatabase();
 

@@ -1,0 +1,271 @@
+using System.Buffers;
+
+namespace RedisProxy.Api.Resp.Parser;
+
+/// <summary>
+/// Parses one request at the start of a buffer, as Redis reads them: a multibulk frame (<c>*2\r\n$3\r\nGET\r\n$1\r\nk\r\n</c>)
+/// when the first byte is <c>*</c>, otherwise an inline command line (<c>PING\r\n</c>). Pure: it reads the buffer,
+/// records argument offsets, and never throws for any input; a frame cut short is <see cref="RespParseStatus.Incomplete"/>.
+/// </summary>
+internal static class RespParser
+{
+    // A length is at most 18 digits, so it never overflows a long; longer is garbage anyway.
+    private const int MaxLengthDigits = 18;
+
+    /// <summary>Parses the frame at the start of <paramref name="buffer"/>.</summary>
+    /// <param name="length">
+    /// Complete: the frame's length in bytes. Incomplete: the fewest bytes the buffer must hold before parsing can
+    /// get further (more than its length; exact when the parser is inside a bulk payload).
+    /// </param>
+    /// <param name="error">ProtocolError: what is wrong, in Redis's words, without the "Protocol error: " prefix.</param>
+    public static RespParseStatus Parse(ReadOnlySequence<byte> buffer, in RespLimits limits, RespArguments arguments, out long length, out string? error)
+    {
+        arguments.Clear();
+        error = null;
+        var reader = new SequenceReader<byte>(buffer);
+        if (!reader.TryPeek(out var first))
+        {
+            length = 1;
+            return RespParseStatus.Incomplete;
+        }
+
+        var status = first == (byte)'*'
+            ? ParseMultibulk(ref reader, limits, arguments, out length, out error)
+            : ParseInline(ref reader, limits, arguments, out length, out error);
+        if (status != RespParseStatus.Complete)
+        {
+            arguments.Clear();
+        }
+
+        return status;
+    }
+
+    private static RespParseStatus ParseMultibulk(ref SequenceReader<byte> reader, in RespLimits limits, RespArguments arguments, out long length, out string? error)
+    {
+        error = null;
+        reader.Advance(1);
+        var count = ReadLength(ref reader, out var value);
+        if (count == LengthStatus.Incomplete)
+        {
+            return NeedMore(reader, out length);
+        }
+
+        length = 0;
+        if (count == LengthStatus.Invalid || value > limits.MaxMultibulkLength)
+        {
+            error = "invalid multibulk length";
+            return RespParseStatus.ProtocolError;
+        }
+
+        // Redis skips *0 and *-1 as empty requests.
+        for (var i = 0L; i < value; i++)
+        {
+            if (!reader.TryRead(out var type))
+            {
+                return NeedMore(reader, out length);
+            }
+
+            if (type != (byte)'$')
+            {
+                error = $"expected '$', got '{Printable(type)}'";
+                return RespParseStatus.ProtocolError;
+            }
+
+            var bulk = ReadLength(ref reader, out var bulkLength);
+            if (bulk == LengthStatus.Incomplete)
+            {
+                return NeedMore(reader, out length);
+            }
+
+            if (bulk == LengthStatus.Invalid || bulkLength < 0 || bulkLength > limits.MaxBulkBytes)
+            {
+                error = "invalid bulk length";
+                return RespParseStatus.ProtocolError;
+            }
+
+            var start = reader.Consumed;
+            var end = start + bulkLength + 2;
+            if (end > RespLimits.MaxRequestBytes)
+            {
+                error = "too big request";
+                return RespParseStatus.ProtocolError;
+            }
+
+            if (reader.Remaining < bulkLength + 2)
+            {
+                length = end;
+                return RespParseStatus.Incomplete;
+            }
+
+            reader.Advance(bulkLength);
+            if (!reader.TryRead(out var cr) || cr != (byte)'\r' || !reader.TryRead(out var lf) || lf != (byte)'\n')
+            {
+                error = "expected CRLF after bulk data";
+                return RespParseStatus.ProtocolError;
+            }
+
+            arguments.Add((int)start, (int)bulkLength);
+        }
+
+        length = reader.Consumed;
+        return RespParseStatus.Complete;
+    }
+
+    private static RespParseStatus ParseInline(ref SequenceReader<byte> reader, in RespLimits limits, RespArguments arguments, out long length, out string? error)
+    {
+        error = null;
+        if (!reader.TryAdvanceTo((byte)'\n'))
+        {
+            // The line so far may still end in the CR of its CRLF, which does not count.
+            if (reader.Remaining > limits.MaxInlineBytes + 1L)
+            {
+                length = 0;
+                error = "too big inline request";
+                return RespParseStatus.ProtocolError;
+            }
+
+            return NeedMore(reader, out length);
+        }
+
+        length = reader.Consumed;
+        var line = reader.Sequence.Slice(0, length - 1);
+        var lastByte = line.Length > 0 ? line.Slice(line.Length - 1).FirstSpan[0] : (byte)0;
+        if (line.Length - (lastByte == (byte)'\r' ? 1 : 0) > limits.MaxInlineBytes)
+        {
+            error = "too big inline request";
+            return RespParseStatus.ProtocolError;
+        }
+
+        return SplitInline(line, arguments, out error);
+    }
+
+    /// <summary>
+    /// Splits an inline line on whitespace. Arguments may be quoted to hold spaces; as slices of the buffer they are
+    /// returned verbatim, so escapes inside double quotes (<c>\"</c>, <c>\x41</c>) are not decoded.
+    /// </summary>
+    private static RespParseStatus SplitInline(ReadOnlySequence<byte> line, RespArguments arguments, out string? error)
+    {
+        error = null;
+        var reader = new SequenceReader<byte>(line);
+        while (true)
+        {
+            while (reader.TryPeek(out var space) && IsSpace(space))
+            {
+                reader.Advance(1);
+            }
+
+            if (!reader.TryPeek(out var first))
+            {
+                return RespParseStatus.Complete;
+            }
+
+            if (first is (byte)'"' or (byte)'\'')
+            {
+                reader.Advance(1);
+                var start = reader.Consumed;
+                if (!TrySkipQuoted(ref reader, first) || (reader.TryPeek(out var after) && !IsSpace(after)))
+                {
+                    // Redis: a quote must be closed, and followed by a space or the end of the line.
+                    error = "unbalanced quotes in request";
+                    return RespParseStatus.ProtocolError;
+                }
+
+                arguments.Add((int)start, (int)(reader.Consumed - 1 - start));
+            }
+            else
+            {
+                var start = reader.Consumed;
+                while (reader.TryPeek(out var b) && !IsSpace(b))
+                {
+                    reader.Advance(1);
+                }
+
+                arguments.Add((int)start, (int)(reader.Consumed - start));
+            }
+        }
+    }
+
+    /// <summary>Moves past the closing quote; false when the line ends first.</summary>
+    private static bool TrySkipQuoted(ref SequenceReader<byte> reader, byte quote)
+    {
+        while (reader.TryRead(out var b))
+        {
+            if (b == quote)
+            {
+                return true;
+            }
+
+            if (b == (byte)'\\' && quote == (byte)'"' && !reader.TryRead(out _))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static LengthStatus ReadLength(ref SequenceReader<byte> reader, out long value)
+    {
+        value = 0;
+        if (!reader.TryRead(out var b))
+        {
+            return LengthStatus.Incomplete;
+        }
+
+        var negative = b == (byte)'-';
+        if (negative && !reader.TryRead(out b))
+        {
+            return LengthStatus.Incomplete;
+        }
+
+        var digits = 0;
+        while (b != (byte)'\r')
+        {
+            if (b is < (byte)'0' or > (byte)'9' || digits == MaxLengthDigits)
+            {
+                return LengthStatus.Invalid;
+            }
+
+            value = (value * 10) + (b - '0');
+            digits++;
+            if (!reader.TryRead(out b))
+            {
+                return LengthStatus.Incomplete;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return LengthStatus.Invalid;
+        }
+
+        if (!reader.TryRead(out var lf))
+        {
+            return LengthStatus.Incomplete;
+        }
+
+        if (negative)
+        {
+            value = -value;
+        }
+
+        return lf == (byte)'\n' ? LengthStatus.Valid : LengthStatus.Invalid;
+    }
+
+    private static RespParseStatus NeedMore(in SequenceReader<byte> reader, out long length)
+    {
+        length = reader.Sequence.Length + 1;
+        return RespParseStatus.Incomplete;
+    }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\v' or (byte)'\f';
+
+    private static string Printable(byte b) => b is >= 0x20 and < 0x7f ? ((char)b).ToString() : $"\\x{b:x2}";
+
+    private enum LengthStatus
+    {
+        Valid,
+        Incomplete,
+        Invalid,
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text;
+
+namespace RedisProxy.Api.Resp;
+
+/// <summary>Names and arities of <see cref="RespCommand"/>: found from the name's bytes without allocating.</summary>
+internal static class RespCommandTable
+{
+    /// <summary>How many commands the proxy answers (COMMAND COUNT).</summary>
+    public const int Count = 16;
+
+    public static RespCommand Identify(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        3 when Ascii.EqualsIgnoreCase(name, "GET"u8) => RespCommand.Get,
+        3 when Ascii.EqualsIgnoreCase(name, "SET"u8) => RespCommand.Set,
+        3 when Ascii.EqualsIgnoreCase(name, "DEL"u8) => RespCommand.Del,
+        4 when Ascii.EqualsIgnoreCase(name, "MGET"u8) => RespCommand.MGet,
+        4 when Ascii.EqualsIgnoreCase(name, "PING"u8) => RespCommand.Ping,
+        4 when Ascii.EqualsIgnoreCase(name, "ECHO"u8) => RespCommand.Echo,
+        4 when Ascii.EqualsIgnoreCase(name, "AUTH"u8) => RespCommand.Auth,
+        4 when Ascii.EqualsIgnoreCase(name, "QUIT"u8) => RespCommand.Quit,
+        4 when Ascii.EqualsIgnoreCase(name, "INFO"u8) => RespCommand.Info,
+        5 when Ascii.EqualsIgnoreCase(name, "HELLO"u8) => RespCommand.Hello,
+        5 when Ascii.EqualsIgnoreCase(name, "RESET"u8) => RespCommand.Reset,
+        6 when Ascii.EqualsIgnoreCase(name, "EXISTS"u8) => RespCommand.Exists,
+        6 when Ascii.EqualsIgnoreCase(name, "UNLINK"u8) => RespCommand.Unlink,
+        6 when Ascii.EqualsIgnoreCase(name, "SELECT"u8) => RespCommand.Select,
+        6 when Ascii.EqualsIgnoreCase(name, "CLIENT"u8) => RespCommand.Client,
+        7 when Ascii.EqualsIgnoreCase(name, "COMMAND"u8) => RespCommand.Command,
+        _ => RespCommand.Unknown,
+    };
+
+    /// <summary>The fewest and most arguments, the command's name included (Redis's arity, as a range).</summary>
+    public static (int Min, int Max) Arity(RespCommand command) => command switch
+    {
+        RespCommand.Get or RespCommand.Echo or RespCommand.Select => (2, 2),
+        RespCommand.MGet or RespCommand.Exists or RespCommand.Del or RespCommand.Unlink => (2, int.MaxValue),
+        RespCommand.Set => (3, int.MaxValue),
+        RespCommand.Ping => (1, 2),
+        RespCommand.Auth => (2, 3),
+        RespCommand.Reset => (1, 1),
+        RespCommand.Client => (2, int.MaxValue),
+        _ => (1, int.MaxValue),
+    };
+
+    /// <summary>Whether a client that has not authenticated may run it (as Redis: AUTH, HELLO, QUIT, RESET).</summary>
+    public static bool AllowedBeforeAuth(RespCommand command) =>
+        command is RespCommand.Auth or RespCommand.Hello or RespCommand.Quit or RespCommand.Reset;
+
+    /// <summary>Lower-case names for COMMAND LIST and error messages.</summary>
+    public static string NameOf(RespCommand command) => command.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Connections;
+
+namespace RedisProxy.Api.Resp;
+
+/// <summary>
+/// The Redis-protocol front door on PROXY_RESP_PORT: Kestrel hands each accepted connection here, and a
+/// <see cref="RespSession"/> serves it. Whatever goes wrong on one connection ends that connection only.
+/// </summary>
+internal sealed class RespConnectionHandler(RespServerContext server, ILogger<RespConnectionHandler> logger) : ConnectionHandler
+{
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var id = server.Clients.Connect();
+        using var session = new RespSession(connection.Transport.Input, connection.Transport.Output, id, server, connection.ConnectionClosed);
+        try
+        {
+            await session.RunAsync();
+        }
+        catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)
+        {
+            // The client went away; nobody is left to answer.
+        }
+        catch (Exception e)
+        {
+            // One connection's failure must not reach Kestrel's accept loop; the details matter only when debugging.
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                logger.LogDebug(e, "RESP connection {ConnectionId} (client {ClientId}) ended with an error", connection.ConnectionId, id);
+            }
+        }
+        finally
+        {
+            server.Clients.Disconnect();
+        }
+    }
+}

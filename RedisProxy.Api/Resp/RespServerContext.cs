@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+using RedisProxy.Api.Configuration;
+using RedisProxy.Api.Core;
+using RedisProxy.Api.Resp.Parser;
+
+namespace RedisProxy.Api.Resp;
+
+/// <summary>What every RESP session shares: the one proxy core, the limits, the password and the client registry.</summary>
+internal sealed class RespServerContext(CachingProxy proxy, RespPassword password, RespClients clients, IOptions<ProxyOptions> options, TimeProvider time)
+{
+    public CachingProxy Proxy { get; } = proxy;
+
+    public RespPassword Password { get; } = password;
+
+    public RespClients Clients { get; } = clients;
+
+    public TimeProvider Time { get; } = time;
+
+    public ProxyOptions Settings { get; } = options.Value;
+
+    public RespLimits Limits { get; } = new(options.Value.RespMaxBulkBytes, options.Value.RespMaxMultibulkLength, options.Value.RespMaxInlineBytes);
+}

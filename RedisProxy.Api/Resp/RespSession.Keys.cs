@@ -1,0 +1,135 @@
+using RedisProxy.Api.Core;
+using RedisProxy.Api.Telemetry;
+
+namespace RedisProxy.Api.Resp;
+
+/// <summary>The key commands: reads through the shared cache, writes through to Redis, exactly like the HTTP door.</summary>
+internal sealed partial class RespSession
+{
+    private ValueTask GetAsync()
+    {
+        if (!KeysFit(1, 1))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var pending = _proxy.GetAsync(_arguments.Memory(1), _closed, FrontDoor.Resp);
+        if (pending.IsCompletedSuccessfully)
+        {
+            // The hit path: answered synchronously from the cache, the value copied once into the pipe.
+            WriteRead(pending.Result);
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitReadAsync(pending);
+    }
+
+    private async ValueTask AwaitReadAsync(ValueTask<ProxyRead> pending) => WriteRead(await pending);
+
+    private async ValueTask MGetAsync()
+    {
+        if (!KeysFit(1, _arguments.Count - 1))
+        {
+            return;
+        }
+
+        var keys = new ReadOnlyMemory<byte>[_arguments.Count - 1];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = _arguments.Memory(i + 1);
+        }
+
+        var reads = await _proxy.GetManyAsync(keys, _closed, FrontDoor.Resp);
+        _writer.WriteArrayHeader(reads.Length);
+        foreach (var read in reads)
+        {
+            WriteRead(read);
+        }
+    }
+
+    private async ValueTask ExistsAsync()
+    {
+        if (!KeysFit(1, _arguments.Count - 1))
+        {
+            return;
+        }
+
+        // Read through, so the answer is Redis's and the value is cached for the GET that usually follows.
+        long found = 0;
+        for (var i = 1; i < _arguments.Count; i++)
+        {
+            try
+            {
+                found += (await _proxy.GetAsync(_arguments.Memory(i), _closed, FrontDoor.Resp)).Found ? 1 : 0;
+            }
+            catch (WrongTypeException)
+            {
+                // A list or a hash exists all the same.
+                found++;
+            }
+        }
+
+        _writer.WriteInteger(found);
+    }
+
+    private async ValueTask SetAsync()
+    {
+        if (_arguments.Count != 3)
+        {
+            _writer.WriteRaw(RespReplies.PlainSetOnly);
+            return;
+        }
+
+        if (!KeysFit(1, 1))
+        {
+            return;
+        }
+
+        await _proxy.SetAsync(_arguments.Memory(1), _arguments.Memory(2), _closed, FrontDoor.Resp);
+        _writer.WriteRaw(RespReplies.Ok);
+    }
+
+    private async ValueTask DelAsync()
+    {
+        if (!KeysFit(1, _arguments.Count - 1))
+        {
+            return;
+        }
+
+        var keys = new byte[_arguments.Count - 1][];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = _arguments[i + 1].ToArray();
+        }
+
+        _writer.WriteInteger(await _proxy.DeleteAsync(keys, _closed));
+    }
+
+    private void WriteRead(ProxyRead read)
+    {
+        if (read.Found)
+        {
+            _writer.WriteBulk(read.Value.Span);
+        }
+        else
+        {
+            _writer.WriteNull();
+        }
+    }
+
+    /// <summary>MAX_KEY_BYTES holds on this door as on HTTP; a longer key is refused before the backend sees it.</summary>
+    private bool KeysFit(int first, int count)
+    {
+        var max = _server.Settings.MaxKeyBytes;
+        for (var i = first; i < first + count; i++)
+        {
+            if (_arguments.SliceOf(i).Length > max)
+            {
+                _writer.WriteError($"ERR key longer than {max} bytes (MAX_KEY_BYTES)");
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

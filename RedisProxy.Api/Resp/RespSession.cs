@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using RedisProxy.Api.Core;
+using RedisProxy.Api.Resp.Parser;
+
+namespace RedisProxy.Api.Resp;
+
+/// <summary>
+/// One RESP connection: reads requests from the input pipe, parses every whole frame in what arrived, runs each
+/// command in order and writes its reply, then flushes once for the batch. Commands live in the partial files
+/// beside this one, by family; this file is the read loop and dispatch.
+/// </summary>
+internal sealed partial class RespSession : IDisposable
+{
+    // Frames smaller than this wait in the pipe; a partial frame past it moves to the assembler (see RespFrameAssembler).
+    private const int AssembleThreshold = 256 * 1024;
+
+    // A long pipelined batch is flushed on the way, so replies do not pile up in memory before the first is sent.
+    private const int FlushThreshold = 64 * 1024;
+
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly RespReplyWriter _writer;
+    private readonly RespArguments _arguments = new();
+    private readonly RespFrameAssembler _assembler = new();
+    private readonly RespLimits _limits;
+    private readonly CachingProxy _proxy;
+    private readonly RespServerContext _server;
+    private readonly CancellationToken _closed;
+    private byte[] _frameCopy = [];
+    private long _neededBytes;
+    private bool _closing;
+
+    public RespSession(PipeReader input, PipeWriter output, long id, RespServerContext server, CancellationToken closed)
+    {
+        _input = input;
+        _output = output;
+        _writer = new RespReplyWriter(output);
+        _server = server;
+        _proxy = server.Proxy;
+        _limits = server.Limits;
+        _closed = closed;
+        Id = id;
+        _authenticated = !server.Password.IsRequired;
+    }
+
+    public long Id { get; }
+
+    public async Task RunAsync()
+    {
+        while (true)
+        {
+            var result = await _input.ReadAsync(_closed);
+            var buffer = result.Buffer;
+            if (_assembler.IsEmpty)
+            {
+                var consumed = await ProcessAsync(buffer);
+                var rest = buffer.Slice(consumed);
+                if (!_closing && rest.Length >= AssembleThreshold)
+                {
+                    _assembler.Append(rest);
+                    _input.AdvanceTo(buffer.End);
+                }
+                else
+                {
+                    _input.AdvanceTo(rest.Start, buffer.End);
+                }
+            }
+            else
+            {
+                _assembler.Append(buffer);
+                _input.AdvanceTo(buffer.End);
+                if (_assembler.Length >= _neededBytes)
+                {
+                    _assembler.Discard((int)await ProcessAsync(new ReadOnlySequence<byte>(_assembler.Data)));
+                }
+            }
+
+            var flush = await _output.FlushAsync(_closed);
+            if (_closing || result.IsCompleted || flush.IsCompleted)
+            {
+                // A request cut short by a vanished client is simply dropped with the connection.
+                return;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _assembler.Dispose();
+        if (_frameCopy.Length > 0)
+        {
+            RespBuffers.Return(_frameCopy);
+            _frameCopy = [];
+        }
+    }
+
+    /// <summary>Runs every whole frame at the start of <paramref name="bytes"/>; returns how many bytes they took.</summary>
+    private async ValueTask<long> ProcessAsync(ReadOnlySequence<byte> bytes)
+    {
+        long consumed = 0;
+        while (!_closing)
+        {
+            var remaining = bytes.Slice(consumed);
+            var status = RespParser.Parse(remaining, _limits, _arguments, out var length, out var error);
+            if (status == RespParseStatus.Incomplete)
+            {
+                _neededBytes = length;
+                break;
+            }
+
+            if (status == RespParseStatus.ProtocolError)
+            {
+                // As Redis: say what was wrong, then close; the stream cannot be resynchronised.
+                _writer.WriteProtocolError(error!);
+                _closing = true;
+                break;
+            }
+
+            _arguments.Bind(Contiguous(remaining.Slice(0, length)));
+            consumed += length;
+            if (_arguments.Count > 0)
+            {
+                await ExecuteAsync();
+            }
+
+            if (_writer.UnflushedBytes > FlushThreshold)
+            {
+                await _output.FlushAsync(_closed);
+            }
+        }
+
+        return consumed;
+    }
+
+    /// <summary>The frame's own memory when it lies in one segment (the usual case), else a copy in a reused buffer.</summary>
+    private ReadOnlyMemory<byte> Contiguous(ReadOnlySequence<byte> frame)
+    {
+        if (frame.IsSingleSegment)
+        {
+            return frame.First;
+        }
+
+        if (_frameCopy.Length < frame.Length)
+        {
+            if (_frameCopy.Length > 0)
+            {
+                RespBuffers.Return(_frameCopy);
+            }
+
+            _frameCopy = RespBuffers.Rent((int)frame.Length);
+        }
+
+        frame.CopyTo(_frameCopy);
+        return _frameCopy.AsMemory(0, (int)frame.Length);
+    }
+
+    private async ValueTask ExecuteAsync()
+    {
+        var command = RespCommandTable.Identify(_arguments[0]);
+        if (command == RespCommand.Unknown)
+        {
+            RejectUnknown();
+            return;
+        }
+
+        var (min, max) = RespCommandTable.Arity(command);
+        if (_arguments.Count < min || _arguments.Count > max)
+        {
+            _writer.WriteError($"ERR wrong number of arguments for '{RespCommandTable.NameOf(command)}' command");
+            return;
+        }
+
+        if (!_authenticated && !RespCommandTable.AllowedBeforeAuth(command))
+        {
+            _writer.WriteRaw(RespReplies.NoAuth);
+            return;
+        }
+
+        try
+        {
+            switch (command)
+            {
+                case RespCommand.Get:
+                    await GetAsync();
+                    break;
+                case RespCommand.MGet:
+                    await MGetAsync();
+                    break;
+                case RespCommand.Exists:
+                    await ExistsAsync();
+                    break;
+                case RespCommand.Set:
+                    await SetAsync();
+                    break;
+                case RespCommand.Del or RespCommand.Unlink:
+                    await DelAsync();
+                    break;
+                case RespCommand.Ping:
+                    Ping();
+                    break;
+                case RespCommand.Echo:
+                    _writer.WriteBulk(_arguments[1]);
+                    break;
+                case RespCommand.Hello:
+                    Hello();
+                    break;
+                case RespCommand.Auth:
+                    Auth();
+                    break;
+                case RespCommand.Select:
+                    Select();
+                    break;
+                case RespCommand.Quit:
+                    _writer.WriteRaw(RespReplies.Ok);
+                    _closing = true;
+                    break;
+                case RespCommand.Reset:
+                    Reset();
+                    break;
+                case RespCommand.Client:
+                    Client();
+                    break;
+                case RespCommand.Command:
+                    Command();
+                    break;
+                case RespCommand.Info:
+                    Info();
+                    break;
+                default:
+                    throw new InvalidOperationException($"No handler for {command}.");
+            }
+        }
+        catch (ProxyFailureException failure)
+        {
+            WriteFailure(failure);
+        }
+    }
+
+    private void WriteFailure(ProxyFailureException failure)
+    {
+        if (failure is WrongTypeException)
+        {
+            _writer.WriteRaw(RespReplies.WrongType);
+            return;
+        }
+
+        _writer.WriteError($"ERR {failure.Message}");
+    }
+}

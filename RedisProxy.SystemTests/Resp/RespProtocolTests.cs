@@ -1,0 +1,106 @@
+using RedisProxy.SystemTests.Infrastructure;
+
+namespace RedisProxy.SystemTests.Resp;
+
+/// <summary>The RESP wire protocol over raw sockets: inline commands, pipelining, RESP3, errors that keep the connection.</summary>
+[Collection(DefaultProxyCollection.Name)]
+public sealed class RespProtocolTests(DefaultProxyApp proxy)
+{
+    [Fact]
+    public async Task An_inline_ping_is_answered()
+    {
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+
+        Assert.Equal("+PONG\r\n", await raw.CallAsync("PING\r\n"));
+        Assert.Equal("$11\r\nhello world\r\n", await raw.CallAsync("ECHO \"hello world\"\r\n"));
+    }
+
+    [Fact]
+    public async Task Commands_pipelined_in_one_write_are_answered_in_order()
+    {
+        var key = ProxyApp.UniqueKey();
+        var missing = ProxyApp.UniqueKey();
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+
+        await raw.SendAsync(
+            "*2\r\n$4\r\nECHO\r\n$5\r\nfirst\r\n" +
+            $"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n$5\r\nvalue\r\n" +
+            "PING\r\n" +
+            $"*2\r\n$3\r\nGET\r\n${missing.Length}\r\n{missing}\r\n" +
+            $"*2\r\n$3\r\nGET\r\n${key.Length}\r\n{key}\r\n" +
+            "*2\r\n$4\r\nECHO\r\n$4\r\nlast\r\n");
+
+        string[] expected = ["$5\r\nfirst\r\n", "+OK\r\n", "+PONG\r\n", "$-1\r\n", "$5\r\nvalue\r\n", "$4\r\nlast\r\n"];
+        foreach (var reply in expected)
+        {
+            Assert.Equal(reply, await raw.ReadReplyAsync());
+        }
+    }
+
+    [Fact]
+    public async Task After_hello_3_replies_are_resp3_and_null_is_an_underscore()
+    {
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+        Assert.Equal("$-1\r\n", await raw.CallAsync($"GET {ProxyApp.UniqueKey()}\r\n"));
+
+        var hello = await raw.CallAsync("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n");
+
+        Assert.StartsWith("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n", hello, StringComparison.Ordinal);
+        Assert.Contains("$5\r\nproto\r\n:3\r\n", hello, StringComparison.Ordinal);
+        Assert.EndsWith("$7\r\nmodules\r\n*0\r\n", hello, StringComparison.Ordinal);
+        Assert.Equal("_\r\n", await raw.CallAsync($"GET {ProxyApp.UniqueKey()}\r\n"));
+        Assert.Equal("%0\r\n", await raw.CallAsync("COMMAND DOCS\r\n"));
+
+        // HELLO 2 switches back.
+        Assert.StartsWith("*14\r\n", await raw.CallAsync("HELLO 2\r\n"), StringComparison.Ordinal);
+        Assert.Equal("$-1\r\n", await raw.CallAsync($"GET {ProxyApp.UniqueKey()}\r\n"));
+    }
+
+    [Fact]
+    public async Task Unknown_refused_and_misused_commands_are_errors_that_leave_the_connection_usable()
+    {
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+
+        Assert.Equal("-ERR unknown command 'NOSUCH', with args beginning with: 'a' 'b' \r\n", await raw.CallAsync("NOSUCH a b\r\n"));
+        Assert.StartsWith("-ERR 'FLUSHALL' is not supported by the proxy", await raw.CallAsync("flushall\r\n"), StringComparison.Ordinal);
+        Assert.StartsWith("-ERR 'KEYS' is not supported by the proxy", await raw.CallAsync("KEYS *\r\n"), StringComparison.Ordinal);
+        Assert.Equal("-ERR wrong number of arguments for 'get' command\r\n", await raw.CallAsync("GET\r\n"));
+        Assert.Equal("-ERR DB index is out of range (the proxy serves database 0 only)\r\n", await raw.CallAsync("SELECT 1\r\n"));
+        Assert.Equal("+OK\r\n", await raw.CallAsync("SELECT 0\r\n"));
+        Assert.Equal("-NOPROTO unsupported protocol version\r\n", await raw.CallAsync("HELLO 4\r\n"));
+
+        Assert.Equal("+PONG\r\n", await raw.CallAsync("PING\r\n"));
+    }
+
+    [Fact]
+    public async Task Client_name_id_and_info_answer_like_redis()
+    {
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+
+        Assert.Equal("$-1\r\n", await raw.CallAsync("CLIENT GETNAME\r\n"));
+        Assert.Equal("+OK\r\n", await raw.CallAsync("CLIENT SETNAME tester\r\n"));
+        Assert.Equal("$6\r\ntester\r\n", await raw.CallAsync("CLIENT GETNAME\r\n"));
+        Assert.Equal("+OK\r\n", await raw.CallAsync("CLIENT SETINFO lib-name raw\r\n"));
+        Assert.Matches(@"^:\d+\r\n$", await raw.CallAsync("CLIENT ID\r\n"));
+        Assert.Matches(@"^:\d+\r\n$", await raw.CallAsync("COMMAND COUNT\r\n"));
+
+        var info = await raw.CallAsync("INFO\r\n");
+        foreach (var field in new[] { "redis_version:", "connected_clients:", "keyspace_hits:", "keyspace_misses:", "evicted_keys:", "cached_keys:" })
+        {
+            Assert.Contains(field, info, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("+RESET\r\n", await raw.CallAsync("RESET\r\n"));
+        Assert.Equal("$-1\r\n", await raw.CallAsync("CLIENT GETNAME\r\n"));
+    }
+
+    [Fact]
+    public async Task Quit_answers_ok_and_closes_the_connection()
+    {
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+
+        await raw.SendAsync("QUIT\r\nPING\r\n");
+
+        Assert.Equal("+OK\r\n", await raw.ReadUntilClosedAsync());
+    }
+}
