@@ -5,6 +5,8 @@ using RedisProxy.Api.Caching;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Http;
+using RedisProxy.Api.Invalidation;
+using RedisProxy.Api.Status;
 
 namespace RedisProxy.Api.Hosting;
 
@@ -49,6 +51,9 @@ internal static class ProxyHostingExtensions
         builder.Services.AddSingleton<BackendGate>();
         builder.Services.AddSingleton<CachingProxy>();
         builder.Services.AddSingleton<HttpFrontDoor>();
+        builder.Services.AddCacheInvalidation(settings);
+        // On SIGTERM Kestrel stops accepting at once and in-flight requests get this long to finish.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
 
         builder.WebHost.ConfigureKestrel(kestrel => ListenOnProxyPorts(kestrel, settings));
         return settings;
@@ -66,6 +71,7 @@ internal static class ProxyHostingExtensions
         // Routing is added after the key branch, so it never runs for key requests.
         app.UseRouting();
         app.MapDefaultEndpoints();
+        app.MapProxyStatus();
         return app;
     }
 
