@@ -81,7 +81,9 @@ internal sealed partial class TrackingInvalidationService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        // Requests still draining must not be answered from a cache nobody keeps coherent any more.
         state.MarkInactive();
+        cache.Clear();
         if (_redis is not null)
         {
             _redis.ConnectionFailed -= OnConnectionFailed;
