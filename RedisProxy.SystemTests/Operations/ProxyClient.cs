@@ -32,6 +32,13 @@ public sealed class ProxyClient(Uri httpAddress, Uri managementAddress) : IDispo
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Reads the key until it is served from the cache. With tracking on, an invalidation that arrives while a read
+    /// is on the wire (even one for an earlier write) keeps that read's value out of the cache, so one read may not do.
+    /// </summary>
+    public Task<(int Status, string? Value, string? Source)> CacheAsync(string key) =>
+        Eventually.MatchesAsync(() => GetAsync(key), read => read.Source == "local", TimeSpan.FromSeconds(5), $"{key} to be cached");
+
     /// <summary>GET /cache: the keys held, least recently used first.</summary>
     public async Task<IReadOnlyList<string>> CachedKeysAsync()
     {
