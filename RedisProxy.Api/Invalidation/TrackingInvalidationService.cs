@@ -106,6 +106,12 @@ internal sealed partial class TrackingInvalidationService(
         var endpoint = subscriber.SubscribedEndpoint(InvalidationChannel)
             ?? throw new InvalidOperationException("the invalidation channel has no subscribed server");
         var server = redis.GetServer(endpoint);
+        if (server.ServerType == ServerType.Cluster)
+        {
+            // Each node only reports its own keys; one node's broadcast would leave the others' writes unseen.
+            throw new InvalidOperationException("tracking is not supported with Redis Cluster; the cache stays emptied");
+        }
+
         var redirectTo = await FindSubscriberIdAsync(server)
             ?? throw new InvalidOperationException("the invalidation subscriber is not connected");
 
