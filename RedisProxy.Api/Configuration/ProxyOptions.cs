@@ -1,3 +1,5 @@
+using RedisProxy.Api.Invalidation;
+
 namespace RedisProxy.Api.Configuration;
 
 /// <summary>
@@ -62,6 +64,12 @@ public sealed class ProxyOptions
 
     /// <summary>PROXY_REQUIREPASS: when set, RESP clients must AUTH with it first; unset, no password is asked.</summary>
     public string? RequirePass { get; set; }
+
+    /// <summary>CACHE_INVALIDATION: <c>off</c> (entries live until they expire) or <c>tracking</c> (Redis tells every replica to drop written keys).</summary>
+    public CacheInvalidationMode CacheInvalidation { get; set; } = CacheInvalidationMode.Off;
+
+    /// <summary>SHUTDOWN_TIMEOUT_SECONDS: how long a stopping proxy lets in-flight requests finish.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Problems found while reading the settings; start-up stops when there is any.</summary>
     internal List<string> Problems { get; } = [];

@@ -34,6 +34,9 @@ internal static class ProxyOptionsReader
         options.RespMaxMultibulkLength = reader.Integer("RESP_MAX_MULTIBULK_LENGTH", options.RespMaxMultibulkLength, 1, int.MaxValue);
         options.RespMaxInlineBytes = reader.Integer("RESP_MAX_INLINE_BYTES", options.RespMaxInlineBytes, 16, 1024 * 1024 * 1024);
         options.RequirePass = reader.Secret("PROXY_REQUIREPASS");
+        options.CacheInvalidation = reader.Choice("CACHE_INVALIDATION", options.CacheInvalidation);
+        options.ShutdownTimeout = TimeSpan.FromSeconds(
+            reader.Integer("SHUTDOWN_TIMEOUT_SECONDS", (int)options.ShutdownTimeout.TotalSeconds, 0, 3600));
 
         var ports = new[] { ("PROXY_PORT", options.HttpPort), ("PROXY_RESP_PORT", options.RespPort), ("PROXY_MANAGEMENT_PORT", options.ManagementPort) };
         foreach (var clash in ports.Where(p => p.Item2 != 0).GroupBy(p => p.Item2).Where(g => g.Count() > 1))
@@ -144,6 +147,27 @@ internal static class ProxyOptionsReader
             }
 
             return value;
+        }
+
+        /// <summary>One of the enum's names, lower-case in the variable (e.g. <c>off</c>, <c>tracking</c>).</summary>
+        public TEnum Choice<TEnum>(string name, TEnum fallback)
+            where TEnum : struct, Enum
+        {
+            var raw = configuration[name];
+            if (raw is null)
+            {
+                return fallback;
+            }
+
+            var match = Enum.GetNames<TEnum>().FirstOrDefault(n => string.Equals(n, raw.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+            {
+                var names = string.Join(" or ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()));
+                problems.Add($"{name} must be {names} (got '{raw}').");
+                return fallback;
+            }
+
+            return Enum.Parse<TEnum>(match);
         }
     }
 }

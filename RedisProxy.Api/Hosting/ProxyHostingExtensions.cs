@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using RedisProxy.Api.Backend;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Http;
+using RedisProxy.Api.Invalidation;
 using RedisProxy.Api.OpenApi;
 using RedisProxy.Api.Resp;
+using RedisProxy.Api.Status;
 
 namespace RedisProxy.Api.Hosting;
 
@@ -44,6 +46,9 @@ internal static class ProxyHostingExtensions
         builder.Logging.AddFilter("Polly", LogLevel.None);
         builder.Services.AddProxyOpenApi();
         builder.Services.AddRespFrontDoor();
+        builder.Services.AddCacheInvalidation(settings);
+        // On SIGTERM Kestrel stops accepting at once and in-flight requests get this long to finish.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
 
         builder.WebHost.ConfigureKestrel(kestrel => ListenOnProxyPorts(kestrel, settings));
         return settings;
@@ -63,6 +68,7 @@ internal static class ProxyHostingExtensions
         app.UseRouting();
         app.MapDefaultEndpoints();
         app.MapProxyOpenApi();
+        app.MapProxyStatus();
         return app;
     }
 

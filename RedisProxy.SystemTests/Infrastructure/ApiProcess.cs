@@ -46,6 +46,9 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The API's process id, which <c>/status</c> reports as part of its <c>instance</c>.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the built API with <paramref name="environment"/> on free loopback ports.</summary>
     public static ApiProcess Start(IReadOnlyDictionary<string, string> environment)
     {

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using RedisProxy.Api.Caching;
+using RedisProxy.Api.Invalidation;
+using StackExchange.Redis;
+
+namespace RedisProxy.Api.Status;
+
+/// <summary>
+/// <c>GET /status</c>: a small JSON report for operators and load balancers' dashboards. Mapped with the health
+/// endpoints, so it is served on the management port only.
+/// </summary>
+internal static class StatusEndpoint
+{
+    public const string Path = "/status";
+
+    // Distinguishes replicas on one host (and processes across restarts) in the report.
+    private static readonly string Instance = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}:{Environment.ProcessId}");
+
+    public static IEndpointRouteBuilder MapProxyStatus(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(Path, static (IConnectionMultiplexer redis, LruCache cache, CacheInvalidationState invalidation) =>
+            TypedResults.Json(Describe(redis, cache, invalidation), StatusJsonContext.Default.StatusReport));
+        return endpoints;
+    }
+
+    private static StatusReport Describe(IConnectionMultiplexer redis, LruCache cache, CacheInvalidationState invalidation)
+    {
+        using var process = Process.GetCurrentProcess();
+        var uptime = DateTime.Now - process.StartTime;
+        var statistics = cache.Statistics;
+        var lookups = statistics.Hits + statistics.Misses;
+
+        return new StatusReport(
+            Instance,
+            Math.Round(uptime.TotalSeconds, 3),
+            DescribeBackend(redis),
+            new CacheStatus(
+                cache.Count,
+                cache.Capacity,
+                statistics.Hits,
+                statistics.Misses,
+                lookups == 0 ? null : Math.Round((double)statistics.Hits / lookups, 4),
+                statistics.Evictions,
+                statistics.Expirations),
+            new InvalidationStatus(invalidation.Mode.ToString().ToLowerInvariant(), invalidation.IsActive));
+    }
+
+    private static BackendStatus DescribeBackend(IConnectionMultiplexer redis)
+    {
+        var endpoints = redis.GetEndPoints()
+            .Select(endpoint => new BackendEndpointStatus(HostAndPort(endpoint), redis.GetServer(endpoint).IsConnected))
+            .ToList();
+        return new BackendStatus(redis.IsConnected, endpoints);
+    }
+
+    // Only where the backend is: the connection string's password and other options stay out of the report.
+    private static string HostAndPort(EndPoint endpoint) => endpoint switch
+    {
+        DnsEndPoint dns => string.Create(CultureInfo.InvariantCulture, $"{dns.Host}:{dns.Port}"),
+        IPEndPoint ip => ip.ToString(),
+        _ => endpoint.ToString() ?? "unknown",
+    };
+}

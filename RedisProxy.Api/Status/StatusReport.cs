@@ -1,0 +1,21 @@
+namespace RedisProxy.Api.Status;
+
+/// <summary>What <c>GET /status</c> on the management port answers: the shape of the proxy, never a value or a secret.</summary>
+internal sealed record StatusReport(
+    string Instance,
+    double UptimeSeconds,
+    BackendStatus Backend,
+    CacheStatus Cache,
+    InvalidationStatus Invalidation);
+
+/// <summary>The backing Redis as the proxy's connection sees it: its endpoints (host and port only) and whether they answer.</summary>
+internal sealed record BackendStatus(bool Connected, IReadOnlyList<BackendEndpointStatus> Endpoints);
+
+internal sealed record BackendEndpointStatus(string Endpoint, bool Connected);
+
+/// <summary>The local cache: occupancy and the counters since start; <c>HitRatio</c> is null before the first lookup.</summary>
+internal sealed record CacheStatus(
+    int Entries, int Capacity, long Hits, long Misses, double? HitRatio, long Evictions, long Expirations);
+
+/// <summary>CACHE_INVALIDATION and whether Redis is currently sending invalidations.</summary>
+internal sealed record InvalidationStatus(string Mode, bool Active);
