@@ -28,6 +28,7 @@ internal static class ProxyCoreServices
         services.AddSingleton<BackendGate>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<CachingProxy>();
+        services.AddSingleton<ClientPassword>();
         return services;
     }
 }

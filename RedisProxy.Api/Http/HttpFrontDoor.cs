@@ -12,7 +12,7 @@ namespace RedisProxy.Api.Http;
 /// <c>/cache</c>; the root with a <c>keys</c> query is the batch read. It is one terminal handler instead of routed endpoints because the key space is the whole path:
 /// dispatching by hand keeps routing off the hot path and every reply, errors included, in the JSON contract.
 /// </summary>
-internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> options)
+internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> options, ClientPassword password)
 {
     private const string AllowKey = "GET, HEAD, PUT";
     private const string AllowPing = "GET, HEAD";
@@ -23,6 +23,13 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (password.IsRequired && !BearerToken.Matches(context.Request, password))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await JsonReply.SendErrorAsync(context, StatusCodes.Status401Unauthorized, "authentication required: send Authorization: Bearer <PROXY_REQUIREPASS>");
+            return;
+        }
+
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         var path = KeyPath.PathOf(rawTarget);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(KeyPath.MaxDecodedLength(path), _maxKeyBytes + 4));

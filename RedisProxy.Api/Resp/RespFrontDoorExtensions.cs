@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using RedisProxy.Api.Configuration;
+using RedisProxy.Api.Core;
 
 namespace RedisProxy.Api.Resp;
 
@@ -9,8 +10,7 @@ namespace RedisProxy.Api.Resp;
 internal static class RespFrontDoorExtensions
 {
     public static IServiceCollection AddRespFrontDoor(this IServiceCollection services) =>
-        services.AddSingleton<RespPassword>()
-            .AddSingleton<RespClients>()
+        services.AddSingleton<RespClients>()
             .AddSingleton<RespServerContext>();
 
     /// <summary>Listens for Redis clients on PROXY_RESP_PORT, unless it is 0.</summary>

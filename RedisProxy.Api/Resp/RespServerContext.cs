@@ -6,11 +6,11 @@ using RedisProxy.Api.Resp.Parser;
 namespace RedisProxy.Api.Resp;
 
 /// <summary>What every RESP session shares: the one proxy core, the limits, the password and the client registry.</summary>
-internal sealed class RespServerContext(CachingProxy proxy, RespPassword password, RespClients clients, IOptions<ProxyOptions> options, TimeProvider time)
+internal sealed class RespServerContext(CachingProxy proxy, ClientPassword password, RespClients clients, IOptions<ProxyOptions> options, TimeProvider time)
 {
     public CachingProxy Proxy { get; } = proxy;
 
-    public RespPassword Password { get; } = password;
+    public ClientPassword Password { get; } = password;
 
     public RespClients Clients { get; } = clients;
 

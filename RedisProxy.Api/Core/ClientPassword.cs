@@ -3,17 +3,17 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using RedisProxy.Api.Configuration;
 
-namespace RedisProxy.Api.Resp;
+namespace RedisProxy.Api.Core;
 
 /// <summary>
-/// PROXY_REQUIREPASS, held only as a SHA-256 digest. Offered passwords are hashed too and the digests compared in
+/// PROXY_REQUIREPASS, the one client secret of both front doors (RESP AUTH, HTTP Bearer), held only as a SHA-256 digest. Offered passwords are hashed too and the digests compared in
 /// constant time, so neither the content nor the length of the secret leaks through timing.
 /// </summary>
-internal sealed class RespPassword
+internal sealed class ClientPassword
 {
     private readonly byte[]? _digest;
 
-    public RespPassword(IOptions<ProxyOptions> options)
+    public ClientPassword(IOptions<ProxyOptions> options)
     {
         var password = options.Value.RequirePass;
         _digest = password is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(password));
