@@ -65,3 +65,39 @@ public sealed class ClientAuthenticationTests
         }
     }
 }
+
+/// <summary>The AppHost's secret <c>proxy-password</c> parameter reaches both front doors.</summary>
+public sealed class AppHostClientPasswordTests(PasswordProtectedProxyApp proxy) : IClassFixture<PasswordProtectedProxyApp>
+{
+    [Fact]
+    public async Task The_secret_parameter_guards_http_and_resp()
+    {
+        using (var refused = await proxy.Http.GetAsync("/ping"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ping");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PasswordProtectedProxyApp.Password);
+        using (var allowed = await proxy.Http.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        var resp = proxy.RespEndpoint;
+        await using var anonymous = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{resp.Host}:{resp.Port},abortConnect=false,connectTimeout=2000");
+        await Assert.ThrowsAnyAsync<StackExchange.Redis.RedisException>(() => anonymous.GetDatabase().StringGetAsync("k"));
+
+        await using var authenticated = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{resp.Host}:{resp.Port},password={PasswordProtectedProxyApp.Password}");
+        await proxy.Backend.StringSetAsync("guarded-by-apphost", "v");
+        Assert.Equal("v", (string?)await authenticated.GetDatabase().StringGetAsync("guarded-by-apphost"));
+    }
+}
+
+/// <summary>The AppHost with its <c>proxy-password</c> parameter set.</summary>
+public sealed class PasswordProtectedProxyApp : ProxyApp
+{
+    public const string Password = "apphost-secret";
+
+    protected override IEnumerable<string> AppHostArguments => [$"--Parameters:proxy-password={Password}"];
+}
