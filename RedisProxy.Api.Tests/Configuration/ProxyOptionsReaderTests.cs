@@ -82,6 +82,8 @@ public sealed class ProxyOptionsReaderTests
     [InlineData("PROXY_PORT", "70000")]
     [InlineData("PROXY_PORT", "")]
     [InlineData("REDIS_SERVER_PORT", "0")]
+    [InlineData("PROXY_RESP_PORT", "-1")]
+    [InlineData("PROXY_MANAGEMENT_PORT", "http")]
     [InlineData("PROXY_IP", "not-an-ip")]
     [InlineData("MAX_QUEUED_REQUESTS", "-1")]
     [InlineData("BACKEND_TIMEOUT_MS", "0")]
@@ -99,6 +101,17 @@ public sealed class ProxyOptionsReaderTests
         var problem = Assert.Single(options.Problems);
         Assert.StartsWith(name, problem, StringComparison.Ordinal);
         Assert.Contains($"'{value}'", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("REDIS_SERVER_IP", " ")]
+    [InlineData("PROXY_IP", "")]
+    [InlineData("PROXY_REQUIREPASS", "")]
+    public void An_empty_value_is_one_problem_naming_its_variable(string name, string value)
+    {
+        var options = Read(new() { [name] = value });
+
+        Assert.StartsWith(name, Assert.Single(options.Problems), StringComparison.Ordinal);
     }
 
     [Fact]
