@@ -38,6 +38,9 @@ public sealed class ProxyOptions
     /// <summary>CACHE_EXPIRY (seconds): how long an entry counts as present after it was cached.</summary>
     public TimeSpan CacheExpiry { get; set; } = TimeSpan.FromSeconds(3600);
 
+    /// <summary>CACHE_MAX_VALUE_BYTES: values larger than this are served but not cached; 0 (default) caches any size.</summary>
+    public int CacheMaxValueBytes { get; set; }
+
     /// <summary>CACHE_CAPACITY: the most entries the cache holds.</summary>
     public int CacheCapacity { get; set; } = 1500;
 

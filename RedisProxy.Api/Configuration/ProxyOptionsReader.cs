@@ -25,6 +25,7 @@ internal static class ProxyOptionsReader
         options.CacheExpiry = TimeSpan.FromSeconds(
             reader.PositiveNumber("CACHE_EXPIRY", options.CacheExpiry.TotalSeconds, TimeSpan.FromDays(3650).TotalSeconds));
         options.CacheCapacity = reader.Integer("CACHE_CAPACITY", options.CacheCapacity, 1, 100_000_000);
+        options.CacheMaxValueBytes = reader.Integer("CACHE_MAX_VALUE_BYTES", options.CacheMaxValueBytes, 0, int.MaxValue);
         options.MaxConcurrentRequests = reader.Integer("MAX_CONCURRENT_REQUESTS", options.MaxConcurrentRequests, 1, 100_000);
         options.MaxQueuedRequests = reader.Integer("MAX_QUEUED_REQUESTS", options.MaxQueuedRequests, 0, 1_000_000);
         options.BackendTimeout = TimeSpan.FromMilliseconds(
