@@ -80,4 +80,28 @@ public sealed class StandaloneApiTests
         using var healthy = await management.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
     }
+
+    [Fact]
+    public async Task A_dead_backend_is_logged_once_per_state_change_not_once_per_request()
+    {
+        await using var redis = new RedisServerProcess();
+        await using var api = ApiProcess.StartOver(redis);
+        await api.WaitUntilServingAsync(StartTimeout);
+        using var http = new HttpClient { BaseAddress = api.HttpAddress };
+
+        for (var i = 0; i < 30; i++)
+        {
+            using var response = await http.GetAsync($"/dead-{i}");
+            Assert.True(response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"got {response.StatusCode}");
+        }
+
+        var lines = api.Output.Split('\n');
+        Assert.Single(lines, line => line.Contains("unreachable at start-up", StringComparison.Ordinal));
+        // The breaker re-opens after each failed half-open probe, so a few openings are expected — far fewer than 30.
+        var openings = lines.Count(line => line.Contains("circuit opened", StringComparison.Ordinal));
+        Assert.InRange(openings, 1, 10);
+        Assert.DoesNotContain(lines, line => line.Contains("dead-", StringComparison.Ordinal));
+        var warningsAndErrors = lines.Count(line => line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal));
+        Assert.True(warningsAndErrors <= openings + 2, $"{warningsAndErrors} warnings or errors for 30 failed requests:\n{api.Output}");
+    }
 }
