@@ -44,8 +44,13 @@ internal static class StatusEndpoint
                 lookups == 0 ? null : Math.Round((double)statistics.Hits / lookups, 4),
                 statistics.Evictions,
                 statistics.Expirations),
-            new InvalidationStatus(invalidation.Mode.ToString().ToLowerInvariant(), invalidation.IsActive));
+            new InvalidationStatus(invalidation.Mode.ToString().ToLowerInvariant(), invalidation.IsActive),
+            DescribeMemory());
     }
+
+    // Reads the figures the runtime already keeps; forces no collection, so asking is cheap and changes nothing.
+    private static MemoryStatus DescribeMemory() =>
+        new(GC.GetTotalMemory(forceFullCollection: false), GC.GetGCMemoryInfo().HeapSizeBytes, GC.CollectionCount(0));
 
     private static BackendStatus DescribeBackend(IConnectionMultiplexer redis)
     {

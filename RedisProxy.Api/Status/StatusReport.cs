@@ -6,7 +6,8 @@ internal sealed record StatusReport(
     double UptimeSeconds,
     BackendStatus Backend,
     CacheStatus Cache,
-    InvalidationStatus Invalidation);
+    InvalidationStatus Invalidation,
+    MemoryStatus Memory);
 
 /// <summary>The backing Redis as the proxy's connection sees it: its endpoints (host and port only) and whether they answer.</summary>
 internal sealed record BackendStatus(bool Connected, IReadOnlyList<BackendEndpointStatus> Endpoints);
@@ -19,3 +20,9 @@ internal sealed record CacheStatus(
 
 /// <summary>CACHE_INVALIDATION and whether Redis is currently sending invalidations.</summary>
 internal sealed record InvalidationStatus(string Mode, bool Active);
+
+/// <summary>
+/// The managed heap, to see whether memory settles under load: all of it now, garbage included
+/// (<c>GC.GetTotalMemory(false)</c>), and its size after the last collection; with how many collections ran.
+/// </summary>
+internal sealed record MemoryStatus(long ManagedHeapBytes, long HeapSizeAfterLastGcBytes, int Collections);
