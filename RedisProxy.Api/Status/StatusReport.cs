@@ -23,6 +23,9 @@ internal sealed record InvalidationStatus(string Mode, bool Active);
 
 /// <summary>
 /// The managed heap, to see whether memory settles under load: all of it now, garbage included
-/// (<c>GC.GetTotalMemory(false)</c>), and its size after the last collection; with how many collections ran.
+/// (<c>GC.GetTotalMemory(false)</c>); its size after the last collection of any kind, which swings with the garbage
+/// and free space waiting in generation 2; and what survived the last full collection, the steady measure of what is
+/// live. With how many collections, and full ones, have run.
 /// </summary>
-internal sealed record MemoryStatus(long ManagedHeapBytes, long HeapSizeAfterLastGcBytes, int Collections);
+internal sealed record MemoryStatus(
+    long ManagedHeapBytes, long HeapSizeAfterLastGcBytes, long LiveBytesAfterLastFullGc, int Collections, int FullCollections);
