@@ -65,6 +65,36 @@ public sealed class ProxyOptions
     /// <summary>RESP_MAX_INLINE_BYTES: the longest inline RESP command line (Redis's limit).</summary>
     public int RespMaxInlineBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// RESP_IDLE_TIMEOUT_SECONDS: close a RESP connection that has sent nothing for this long (Redis's <c>timeout</c>);
+    /// zero, the default, keeps idle connections open as Redis does, for client pools that hold them.
+    /// </summary>
+    public TimeSpan RespIdleTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// RESP_FRAME_TIMEOUT_SECONDS: close a RESP connection whose command has begun but is not complete after this long,
+    /// however slowly its bytes keep coming (the slow-loris guard); zero turns it off.
+    /// </summary>
+    public TimeSpan RespFrameTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>HTTP_HEADERS_TIMEOUT_SECONDS: how long a client may take to send a request's headers (Kestrel answers 408).</summary>
+    public TimeSpan HttpHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>HTTP_KEEPALIVE_TIMEOUT_SECONDS: how long an idle keep-alive HTTP connection stays open.</summary>
+    public TimeSpan HttpKeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
+
+    /// <summary>HTTP_MAX_HEADER_BYTES: the most header bytes one request may carry (Kestrel answers 431).</summary>
+    public int HttpMaxHeaderBytes { get; set; } = 32 * 1024;
+
+    /// <summary>MAX_VALUE_BYTES: the largest HTTP PUT body, that is the largest value written over HTTP (413 past it).</summary>
+    public int MaxValueBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// HTTP_MIN_BODY_BYTES_PER_SECOND: a request body arriving slower than this (after a 5 s grace period) is cut
+    /// off, so a slow uploader cannot hold a connection; zero turns the check off.
+    /// </summary>
+    public int HttpMinBodyBytesPerSecond { get; set; } = 240;
+
     /// <summary>PROXY_REQUIREPASS: when set, RESP clients must AUTH with it first; unset, no password is asked.</summary>
     public string? RequirePass { get; set; }
 

@@ -10,6 +10,9 @@ internal static class ProxyOptionsReader
 {
     private const int MaxPort = 65535;
 
+    // A day: longer connection timeouts are indistinguishable from none, which 0 already says where it is allowed.
+    private const int MaxTimeoutSeconds = 86_400;
+
     public static void Read(IConfiguration configuration, ProxyOptions options)
     {
         var reader = new Reader(configuration, options.Problems);
@@ -34,6 +37,13 @@ internal static class ProxyOptionsReader
         options.RespMaxBulkBytes = reader.Integer("RESP_MAX_BULK_BYTES", options.RespMaxBulkBytes, 1, 1024 * 1024 * 1024);
         options.RespMaxMultibulkLength = reader.Integer("RESP_MAX_MULTIBULK_LENGTH", options.RespMaxMultibulkLength, 1, int.MaxValue);
         options.RespMaxInlineBytes = reader.Integer("RESP_MAX_INLINE_BYTES", options.RespMaxInlineBytes, 16, 1024 * 1024 * 1024);
+        options.RespIdleTimeout = reader.Seconds("RESP_IDLE_TIMEOUT_SECONDS", options.RespIdleTimeout, 0, MaxTimeoutSeconds);
+        options.RespFrameTimeout = reader.Seconds("RESP_FRAME_TIMEOUT_SECONDS", options.RespFrameTimeout, 0, MaxTimeoutSeconds);
+        options.HttpHeadersTimeout = reader.Seconds("HTTP_HEADERS_TIMEOUT_SECONDS", options.HttpHeadersTimeout, 1, MaxTimeoutSeconds);
+        options.HttpKeepAliveTimeout = reader.Seconds("HTTP_KEEPALIVE_TIMEOUT_SECONDS", options.HttpKeepAliveTimeout, 1, MaxTimeoutSeconds);
+        options.HttpMaxHeaderBytes = reader.Integer("HTTP_MAX_HEADER_BYTES", options.HttpMaxHeaderBytes, 1024, 16 * 1024 * 1024);
+        options.MaxValueBytes = reader.Integer("MAX_VALUE_BYTES", options.MaxValueBytes, 1, 1024 * 1024 * 1024);
+        options.HttpMinBodyBytesPerSecond = reader.Integer("HTTP_MIN_BODY_BYTES_PER_SECOND", options.HttpMinBodyBytesPerSecond, 0, 1024 * 1024 * 1024);
         options.RequirePass = reader.Secret("PROXY_REQUIREPASS");
         options.CacheInvalidation = reader.Choice("CACHE_INVALIDATION", options.CacheInvalidation);
         options.ShutdownTimeout = TimeSpan.FromSeconds(
@@ -131,6 +141,10 @@ internal static class ProxyOptionsReader
 
             return value;
         }
+
+        /// <summary>A whole number of seconds, as a time span.</summary>
+        public TimeSpan Seconds(string name, TimeSpan fallback, int min, int max) =>
+            TimeSpan.FromSeconds(Integer(name, (int)fallback.TotalSeconds, min, max));
 
         public double PositiveNumber(string name, double fallback, double max)
         {

@@ -75,6 +75,7 @@ internal static class ProxyHostingExtensions
     private static void ListenOnProxyPorts(KestrelServerOptions kestrel, ProxyOptions settings)
     {
         kestrel.AddServerHeader = false;
+        LimitHttpRequests(kestrel.Limits, settings);
         var address = settings.ListenAddress switch
         {
             "localhost" => IPAddress.Loopback,
@@ -84,5 +85,21 @@ internal static class ProxyHostingExtensions
         kestrel.Listen(address, settings.HttpPort);
         kestrel.Listen(address, settings.ManagementPort);
         kestrel.ListenForRedisClients(address, settings);
+    }
+
+    /// <summary>
+    /// Kestrel's limits, set from the settings rather than left implicit: they are what stops a slow or oversized
+    /// request. Kestrel enforces them before the proxy sees the request, so a 408 or 431 is Kestrel's own plain
+    /// reply; a body over MAX_VALUE_BYTES surfaces while the PUT reads it, and the front door answers 413 in JSON.
+    /// </summary>
+    internal static void LimitHttpRequests(KestrelServerLimits limits, ProxyOptions settings)
+    {
+        limits.RequestHeadersTimeout = settings.HttpHeadersTimeout;
+        limits.KeepAliveTimeout = settings.HttpKeepAliveTimeout;
+        limits.MaxRequestHeadersTotalSize = settings.HttpMaxHeaderBytes;
+        limits.MaxRequestBodySize = settings.MaxValueBytes;
+        limits.MinRequestBodyDataRate = settings.HttpMinBodyBytesPerSecond == 0
+            ? null
+            : new MinDataRate(settings.HttpMinBodyBytesPerSecond, TimeSpan.FromSeconds(5));
     }
 }

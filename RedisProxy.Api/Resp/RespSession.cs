@@ -27,6 +27,7 @@ internal sealed partial class RespSession : IDisposable
     private readonly CachingProxy _proxy;
     private readonly RespServerContext _server;
     private readonly CancellationToken _closed;
+    private readonly RespReadDeadline _deadline;
     private byte[] _frameCopy = [];
     private long _neededBytes;
     private bool _closing;
@@ -40,6 +41,7 @@ internal sealed partial class RespSession : IDisposable
         _proxy = server.Proxy;
         _limits = server.Limits;
         _closed = closed;
+        _deadline = new RespReadDeadline(server.Time, server.Settings.RespIdleTimeout, server.Settings.RespFrameTimeout, input);
         Id = id;
         _authenticated = !server.Password.IsRequired;
     }
@@ -48,32 +50,59 @@ internal sealed partial class RespSession : IDisposable
 
     public async Task RunAsync()
     {
+        // Bytes the last read left in the pipe: a later read holding no more than these brought nothing new.
+        long leftInPipe = 0;
         while (true)
         {
+            _deadline.Arm();
             var result = await _input.ReadAsync(_closed);
+            if (result.IsCanceled && _deadline.HasPassed)
+            {
+                // Idle too long, or a command too slow to arrive: closed without a reply, as Redis closes idle clients.
+                return;
+            }
+
             var buffer = result.Buffer;
+            var arrived = buffer.Length > leftInPipe;
+            bool completed;
+            bool partialLeft;
             if (_assembler.IsEmpty)
             {
                 var consumed = await ProcessAsync(buffer);
                 var rest = buffer.Slice(consumed);
+                completed = consumed > 0;
+                partialLeft = rest.Length > 0;
                 if (!_closing && rest.Length >= AssembleThreshold)
                 {
                     _assembler.Append(rest);
                     _input.AdvanceTo(buffer.End);
+                    leftInPipe = 0;
                 }
                 else
                 {
                     _input.AdvanceTo(rest.Start, buffer.End);
+                    leftInPipe = rest.Length;
                 }
             }
             else
             {
                 _assembler.Append(buffer);
                 _input.AdvanceTo(buffer.End);
+                leftInPipe = 0;
+                completed = false;
                 if (_assembler.Length >= _neededBytes)
                 {
-                    _assembler.Discard((int)await ProcessAsync(new ReadOnlySequence<byte>(_assembler.Data)));
+                    var consumed = await ProcessAsync(new ReadOnlySequence<byte>(_assembler.Data));
+                    _assembler.Discard((int)consumed);
+                    completed = consumed > 0;
                 }
+
+                partialLeft = !_assembler.IsEmpty;
+            }
+
+            if (arrived)
+            {
+                _deadline.Received(completed, partialLeft);
             }
 
             var flush = await _output.FlushAsync(_closed);
@@ -87,6 +116,7 @@ internal sealed partial class RespSession : IDisposable
 
     public void Dispose()
     {
+        _deadline.Dispose();
         _assembler.Dispose();
         if (_frameCopy.Length > 0)
         {

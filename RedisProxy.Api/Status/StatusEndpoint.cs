@@ -44,7 +44,26 @@ internal static class StatusEndpoint
                 lookups == 0 ? null : Math.Round((double)statistics.Hits / lookups, 4),
                 statistics.Evictions,
                 statistics.Expirations),
-            new InvalidationStatus(invalidation.Mode.ToString().ToLowerInvariant(), invalidation.IsActive));
+            new InvalidationStatus(invalidation.Mode.ToString().ToLowerInvariant(), invalidation.IsActive),
+            DescribeMemory());
+    }
+
+    // Reads the figures the runtime already keeps; forces no collection, so asking is cheap and changes nothing.
+    private static MemoryStatus DescribeMemory() =>
+        new(
+            GC.GetTotalMemory(forceFullCollection: false),
+            GC.GetGCMemoryInfo().HeapSizeBytes,
+            // What a full collection promoted is everything that survived it: the live heap, without free space.
+            LastFullCollection().PromotedBytes,
+            GC.CollectionCount(0),
+            GC.CollectionCount(2));
+
+    // A full collection is either blocking or background (concurrent); the later of the two is the last one.
+    private static GCMemoryInfo LastFullCollection()
+    {
+        var blocking = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var background = GC.GetGCMemoryInfo(GCKind.Background);
+        return blocking.Index >= background.Index ? blocking : background;
     }
 
     private static BackendStatus DescribeBackend(IConnectionMultiplexer redis)

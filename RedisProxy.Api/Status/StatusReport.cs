@@ -6,7 +6,8 @@ internal sealed record StatusReport(
     double UptimeSeconds,
     BackendStatus Backend,
     CacheStatus Cache,
-    InvalidationStatus Invalidation);
+    InvalidationStatus Invalidation,
+    MemoryStatus Memory);
 
 /// <summary>The backing Redis as the proxy's connection sees it: its endpoints (host and port only) and whether they answer.</summary>
 internal sealed record BackendStatus(bool Connected, IReadOnlyList<BackendEndpointStatus> Endpoints);
@@ -19,3 +20,12 @@ internal sealed record CacheStatus(
 
 /// <summary>CACHE_INVALIDATION and whether Redis is currently sending invalidations.</summary>
 internal sealed record InvalidationStatus(string Mode, bool Active);
+
+/// <summary>
+/// The managed heap, to see whether memory settles under load: all of it now, garbage included
+/// (<c>GC.GetTotalMemory(false)</c>); its size after the last collection of any kind, which swings with the garbage
+/// and free space waiting in generation 2; and what survived the last full collection, the steady measure of what is
+/// live. With how many collections, and full ones, have run.
+/// </summary>
+internal sealed record MemoryStatus(
+    long ManagedHeapBytes, long HeapSizeAfterLastGcBytes, long LiveBytesAfterLastFullGc, int Collections, int FullCollections);

@@ -33,6 +33,9 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
 
+    /// <summary>The RESP port, as host and port for a raw TCP connection.</summary>
+    public Uri RespEndpoint => new($"tcp://127.0.0.1:{RespPort}");
+
     public string Output
     {
         get
