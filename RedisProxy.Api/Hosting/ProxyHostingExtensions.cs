@@ -29,7 +29,12 @@ internal static class ProxyHostingExtensions
             configuration[$"ConnectionStrings:{RedisConnectionName}"] = $"{settings.RedisHost}:{settings.RedisPort}";
         }
 
-        builder.AddRedisClient(RedisConnectionName, configureOptions: redis =>
+        builder.AddRedisClient(
+            RedisConnectionName,
+            // StackExchange.Redis's tracing keeps a profiling session per traced request until a periodic flush:
+            // under load that is hundreds of MB. RedisBackend opens its own span per backend call instead.
+            configureSettings: redis => redis.DisableTracing = true,
+            configureOptions: redis =>
         {
             // Start and keep retrying while the backend is down; each call is bounded by the backend timeout.
             redis.AbortOnConnectFail = false;

@@ -12,8 +12,7 @@ namespace RedisProxy.SystemTests.Reliability;
 
 /// <summary>
 /// A bounded soak: 32 clients, half over HTTP and half over RESP, read and write 2,000 keys through a cache of 200 for
-/// 30 s (longer, up to 60 s, until the API has run two full garbage collections after warm-up), so hits, misses,
-/// evictions and writes all happen at once. Every key's value is a function of the key, and writers write that same
+/// 30 s, so hits, misses, evictions and writes all happen at once. Every key's value is a function of the key, and writers write that same
 /// value, so every reply can be checked. It must end with no error, no wrong value, and a managed heap that did not
 /// keep growing after warm-up.
 /// </summary>
@@ -37,16 +36,13 @@ public sealed class SoakTests(ITestOutputHelper output)
     // measurements, adds far more than 64 MB; the allowance covers pools and buffers that grow with concurrency.
     private const long AllowedHeapGrowthBytes = 64L * 1024 * 1024;
 
+    // The heap check once failed (the live heap rose to ~190 MB): a heap dump showed StackExchange.Redis's tracing
+    // keeping a profiling session per traced request until its periodic flush. Its tracing is now off (RedisBackend
+    // traces backend calls itself) and nothing is traced without an exporter.
     [Fact]
-    public Task Mixed_load_over_both_doors_ends_with_no_error_and_every_value_right() => SoakAsync(checkHeap: false);
+    public Task Mixed_load_over_both_doors_ends_with_no_error_every_value_right_and_no_heap_growth() => SoakAsync();
 
-    // Measured here: the live heap after full collections rose from ~30 MB after warm-up to 150-190 MB by 30 s, not
-    // monotonically (e.g. 141 → 190 → 153 → 189 MB). Not yet explained (Kestrel's pinned block pool, or something kept
-    // per request in the core or cache); needs a heap dump (dotnet-gcdump) under this load before the check can hold.
-    [Fact(Skip = "The live heap grows under this load; to be diagnosed before this check is enabled (see the comment).")]
-    public Task Mixed_load_leaves_the_live_heap_no_larger_after_warm_up() => SoakAsync(checkHeap: true);
-
-    private async Task SoakAsync(bool checkHeap)
+    private async Task SoakAsync()
     {
         await using var redis = new RedisServerProcess();
         await redis.StartAsync();
@@ -98,13 +94,19 @@ public sealed class SoakTests(ITestOutputHelper output)
         Assert.True(cache.GetProperty("misses").GetInt64() > 0, "no misses");
         Assert.True(cache.GetProperty("evictions").GetInt64() > 0, "no evictions");
 
-        if (!checkHeap)
+        var compared = FullCollectionsToCompare(memory);
+        if (compared is null)
         {
+            // Too little survived for two full collections after warm-up: then the whole managed heap must have stayed
+            // within the same allowance, which a leak would have broken long before (and forced full collections).
+            var afterWarmUp = memory.Where(s => s.At >= WarmUp).ToList();
+            Assert.NotEmpty(afterWarmUp);
+            Assert.True(
+                afterWarmUp.Max(s => s.ManagedHeap) <= afterWarmUp[0].ManagedHeap + AllowedHeapGrowthBytes,
+                $"the managed heap grew from {afterWarmUp[0].ManagedHeap} to {afterWarmUp.Max(s => s.ManagedHeap)} bytes");
             return;
         }
 
-        var compared = FullCollectionsToCompare(memory);
-        Assert.True(compared is not null, $"fewer than two full collections after warm-up in {MaxDuration}");
         var (first, last) = compared.Value;
         Assert.True(
             last.LiveAfterFullGc <= first.LiveAfterFullGc + AllowedHeapGrowthBytes,
@@ -227,9 +229,10 @@ public sealed class SoakTests(ITestOutputHelper output)
                 var sample = new MemorySample(
                     clock.Elapsed,
                     memory.GetProperty("live_bytes_after_last_full_gc").GetInt64(),
-                    memory.GetProperty("full_collections").GetInt32());
+                    memory.GetProperty("full_collections").GetInt32(),
+                    memory.GetProperty("managed_heap_bytes").GetInt64());
                 samples.Add(sample);
-                if (sample.At >= Duration && FullCollectionsToCompare(samples) is not null)
+                if (sample.At >= Duration)
                 {
                     await stop.CancelAsync();
                     break;
@@ -249,7 +252,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         return samples;
     }
 
-    private sealed record MemorySample(TimeSpan At, long LiveAfterFullGc, int FullCollections);
+    private sealed record MemorySample(TimeSpan At, long LiveAfterFullGc, int FullCollections, long ManagedHeap);
 
     /// <summary>A front door as a client sees it: a key's value or null when absent, and a write.</summary>
     private interface IDoor
