@@ -45,6 +45,16 @@ public sealed class KeyPathTests
     }
 
     [Fact]
+    public void A_long_non_ascii_run_past_the_limit_is_too_long_not_an_overflow()
+    {
+        // Sized as the front door sizes it: a few bytes over the limit, not the run's whole length.
+        var path = KeyPath.PathOf("/" + new string('a', 7) + new string('é', 10));
+        var buffer = new byte[Math.Min(KeyPath.MaxDecodedLength(path), 8 + 4)];
+
+        Assert.Equal(KeyPath.Outcome.TooLong, KeyPath.Decode(path, buffer, 8, out _));
+    }
+
+    [Fact]
     public void Percent_encoded_bytes_need_not_be_utf8()
     {
         var path = KeyPath.PathOf("/%FF%00x");

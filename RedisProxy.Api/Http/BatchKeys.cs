@@ -65,64 +65,16 @@ internal static class BatchKeys
             return Outcome.EmptyKey;
         }
 
-        var buffer = new byte[Encoding.UTF8.GetMaxByteCount(encoded.Length)];
-        var written = 0;
-        for (var i = 0; i < encoded.Length; i++)
+        var buffer = new byte[Math.Min(Encoding.UTF8.GetMaxByteCount(encoded.Length), maxKeyBytes)];
+        switch (PercentDecoding.Decode(encoded, buffer, plusIsSpace: true, out var written))
         {
-            var c = encoded[i];
-            if (c == '%')
-            {
-                if (i + 2 >= encoded.Length)
-                {
-                    return Outcome.InvalidEncoding;
-                }
-
-                var high = HexValue(encoded[i + 1]);
-                var low = HexValue(encoded[i + 2]);
-                if (high < 0 || low < 0)
-                {
-                    return Outcome.InvalidEncoding;
-                }
-
-                buffer[written++] = (byte)((high << 4) | low);
-                i += 2;
-            }
-            else if (c == '+')
-            {
-                buffer[written++] = (byte)' ';
-            }
-            else if (c < 0x80)
-            {
-                buffer[written++] = (byte)c;
-            }
-            else
-            {
-                // A raw non-ASCII target arrives as text; its key bytes are that text in UTF-8, as for path keys.
-                var end = i + 1;
-                while (end < encoded.Length && encoded[end] >= 0x80)
-                {
-                    end++;
-                }
-
-                written += Encoding.UTF8.GetBytes(encoded[i..end], buffer.AsSpan(written));
-                i = end - 1;
-            }
+            case PercentDecoding.Result.Decoded:
+                key = buffer[..written];
+                return Outcome.Keys;
+            case PercentDecoding.Result.TooLong:
+                return Outcome.TooLong;
+            default:
+                return Outcome.InvalidEncoding;
         }
-
-        if (written > maxKeyBytes)
-        {
-            return Outcome.TooLong;
-        }
-
-        key = buffer[..written];
-        return Outcome.Keys;
     }
-
-    private static int HexValue(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
 }

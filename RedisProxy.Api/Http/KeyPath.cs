@@ -53,59 +53,12 @@ internal static class KeyPath
             return Outcome.Empty;
         }
 
-        var encoded = path[1..];
-        for (var i = 0; i < encoded.Length; i++)
+        var room = destination[..Math.Min(destination.Length, maxKeyBytes)];
+        return PercentDecoding.Decode(path[1..], room, plusIsSpace: false, out written) switch
         {
-            if (written >= maxKeyBytes)
-            {
-                return Outcome.TooLong;
-            }
-
-            var c = encoded[i];
-            if (c == '%')
-            {
-                if (i + 2 >= encoded.Length)
-                {
-                    return Outcome.InvalidEncoding;
-                }
-
-                var high = HexValue(encoded[i + 1]);
-                var low = HexValue(encoded[i + 2]);
-                if (high < 0 || low < 0)
-                {
-                    return Outcome.InvalidEncoding;
-                }
-
-                destination[written++] = (byte)((high << 4) | low);
-                i += 2;
-            }
-            else if (c < 0x80)
-            {
-                destination[written++] = (byte)c;
-            }
-            else
-            {
-                // Kestrel hands over a raw non-ASCII target as text; its key bytes are that text in UTF-8.
-                var end = i + 1;
-                while (end < encoded.Length && encoded[end] >= 0x80)
-                {
-                    end++;
-                }
-
-                var bytes = Encoding.UTF8.GetBytes(encoded[i..end], destination[written..]);
-                written += bytes;
-                i = end - 1;
-            }
-        }
-
-        return written > maxKeyBytes ? Outcome.TooLong : Outcome.Key;
+            PercentDecoding.Result.Decoded => Outcome.Key,
+            PercentDecoding.Result.TooLong => Outcome.TooLong,
+            _ => Outcome.InvalidEncoding,
+        };
     }
-
-    private static int HexValue(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
 }
