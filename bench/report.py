@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Turns the raw lines bench/run.sh collected into bench/results/latest.{json,md} and ratios.svg.
+
+Each line is one run of wrk or redis-benchmark against the proxy or its baseline; the report pairs them per
+scenario and computes proxy throughput / baseline throughput, next to the target of issue 4.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+SCENARIOS = [
+    ("http-hit", "HTTP hit: proxy vs constant Kestrel endpoint", 0.8),
+    ("http-miss", "HTTP miss: proxy (CACHE_CAPACITY=1) vs Kestrel + StackExchange.Redis GET", 0.8),
+    ("resp-hit-p1", "RESP hit -P 1: proxy vs redis-server GET", 1.0),
+    ("resp-hit-p16", "RESP hit -P 16: proxy vs redis-server GET", 1.0),
+]
+NOT_MEASURED = "RESP front door not merged yet"
+
+
+def parse(line):
+    run = json.loads(line)
+    if run["tool"] == "wrk":
+        wrk = run["wrk"]
+        seconds = wrk["duration_us"] / 1e6
+        return run["scenario"], run["target"], {
+            "requests_per_second": round(wrk["requests"] / seconds, 1),
+            "p50_ms": wrk["p50_us"] / 1000,
+            "p99_ms": wrk["p99_us"] / 1000,
+            "errors": wrk["socket_errors"] + wrk["non_2xx"],
+        }
+    # redis-benchmark --csv: test,rps,avg,min,p50,p95,p99,max (latencies in ms)
+    fields = run["csv"].split(",")
+    return run["scenario"], run["target"], {
+        "requests_per_second": float(fields[1]),
+        "p50_ms": float(fields[4]),
+        "p99_ms": float(fields[6]),
+        "errors": 0,
+    }
+
+
+def machine():
+    model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    memory_kb = next((int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+    dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gib": round(memory_kb / 1048576, 1),
+            "kernel": platform.release(), "dotnet_sdk": dotnet,
+            "load_average_at_end": os.getloadavg()[0]}
+
+
+def svg(rows, path):
+    """A horizontal bar per scenario: the ratio, the target as a tick, green when met."""
+    width, bar_left, bar_width, row_height, top = 760, 300, 400, 34, 50
+    scale = bar_width / 1.5  # ratios up to 1.5x fit; longer bars are clipped with their value shown
+    height = top + row_height * len(rows) + 40
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="13">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           '<text x="10" y="22" font-size="15" font-weight="bold">RedisProxy throughput / baseline throughput (same run)</text>']
+    for tick in (0.5, 1.0, 1.5):
+        x = bar_left + tick * scale
+        out.append(f'<line x1="{x:.0f}" y1="{top - 8}" x2="{x:.0f}" y2="{height - 30}" stroke="#ddd"/>')
+        out.append(f'<text x="{x:.0f}" y="{height - 14}" text-anchor="middle" fill="#666">{tick:.1f}x</text>')
+    for n, row in enumerate(rows):
+        y = top + n * row_height
+        out.append(f'<text x="10" y="{y + 17}">{row["label"]}</text>')
+        if row["ratio"] is None:
+            out.append(f'<text x="{bar_left}" y="{y + 17}" fill="#888">{row["note"]}</text>')
+            continue
+        length = min(row["ratio"], 1.5) * scale
+        colour = "#2e7d32" if row["ratio"] >= row["target"] else "#c62828"
+        out.append(f'<rect x="{bar_left}" y="{y + 4}" width="{length:.0f}" height="18" fill="{colour}"/>')
+        target_x = bar_left + row["target"] * scale
+        out.append(f'<line x1="{target_x:.0f}" y1="{y}" x2="{target_x:.0f}" y2="{y + 26}" stroke="black" stroke-width="2"/>')
+        out.append(f'<text x="{bar_left + length + 6:.0f}" y="{y + 17}">{row["ratio"]:.2f}x (target {row["target"]:.1f}x)</text>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("raw")
+    parser.add_argument("results")
+    parser.add_argument("--seconds", type=int)
+    parser.add_argument("--connections", type=int)
+    parser.add_argument("--value-bytes", type=int)
+    parser.add_argument("--resp-requests", type=int)
+    args = parser.parse_args()
+
+    runs = {}
+    with open(args.raw) as f:
+        for line in f:
+            if line.strip():
+                scenario, target, numbers = parse(line)
+                runs.setdefault(scenario, {})[target] = numbers
+
+    rows = []
+    for scenario, label, target in SCENARIOS:
+        pair = runs.get(scenario, {})
+        if "proxy" in pair and "baseline" in pair:
+            ratio = pair["proxy"]["requests_per_second"] / pair["baseline"]["requests_per_second"]
+            rows.append({"scenario": scenario, "label": label, "target": target, "ratio": round(ratio, 3),
+                         "met": ratio >= target, "proxy": pair["proxy"], "baseline": pair["baseline"], "note": ""})
+        else:
+            rows.append({"scenario": scenario, "label": label, "target": target, "ratio": None, "met": None,
+                         "proxy": None, "baseline": None, "note": NOT_MEASURED})
+
+    report = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "settings": {"wrk_seconds": args.seconds, "connections": args.connections, "wrk_threads": 1,
+                     "value_bytes": args.value_bytes, "redis_benchmark_requests": args.resp_requests},
+        "scenarios": rows,
+    }
+    with open(os.path.join(args.results, "latest.json"), "w") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+
+    lines = ["| Scenario | Target | Req/s | p50 ms | p99 ms | Ratio | Goal | Met |",
+             "|---|---|--:|--:|--:|--:|--:|---|"]
+    for row in rows:
+        if row["ratio"] is None:
+            lines.append(f'| {row["label"]} | | | | | | {row["target"]:.1f}x | {row["note"]} |')
+            continue
+        for target in ("proxy", "baseline"):
+            numbers = row[target]
+            ratio = f'**{row["ratio"]:.2f}x**' if target == "proxy" else ""
+            goal = f'{row["target"]:.1f}x' if target == "proxy" else ""
+            met = ("yes" if row["met"] else "no") if target == "proxy" else ""
+            errors = f' ({numbers["errors"]} errors)' if numbers["errors"] else ""
+            lines.append(f'| {row["scenario"]} | {target}{errors} | {numbers["requests_per_second"]:,.0f} | '
+                         f'{numbers["p50_ms"]:.3f} | {numbers["p99_ms"]:.3f} | {ratio} | {goal} | {met} |')
+    table = "\n".join(lines)
+    m = report["machine"]
+    header = (f'Measured {report["date"]} on {m["cores"]} x {m["cpu"]}, {m["memory_gib"]} GiB, .NET SDK {m["dotnet_sdk"]}; '
+              f'wrk 1 thread, {args.connections} connections, {args.seconds} s per run; '
+              f'load average at the end {m["load_average_at_end"]:.2f}.')
+    with open(os.path.join(args.results, "latest.md"), "w") as f:
+        f.write(header + "\n\n" + table + "\n")
+    svg(rows, os.path.join(args.results, "ratios.svg"))
+
+    print()
+    print(header)
+    print()
+    print(table)
+    print()
+    print(f"Written: {args.results}/latest.json, latest.md, ratios.svg")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
