@@ -23,6 +23,7 @@ NOT_MEASURED = "RESP front door not merged yet"
 
 def parse(line):
     run = json.loads(line)
+    cpu_seconds = run["server_cpu_ticks"] / run["clock_ticks"]
     if run["tool"] == "wrk":
         wrk = run["wrk"]
         seconds = wrk["duration_us"] / 1e6
@@ -30,6 +31,7 @@ def parse(line):
             "requests_per_second": round(wrk["requests"] / seconds, 1),
             "p50_ms": wrk["p50_us"] / 1000,
             "p99_ms": wrk["p99_us"] / 1000,
+            "server_cpu_us_per_request": round(cpu_seconds * 1e6 / max(wrk["requests"], 1), 2),
             "errors": wrk["socket_errors"] + wrk["non_2xx"],
         }
     # redis-benchmark --csv: test,rps,avg,min,p50,p95,p99,max (latencies in ms)
@@ -38,6 +40,7 @@ def parse(line):
         "requests_per_second": float(fields[1]),
         "p50_ms": float(fields[4]),
         "p99_ms": float(fields[6]),
+        "server_cpu_us_per_request": round(cpu_seconds * 1e6 / run["requests"], 2),
         "errors": 0,
     }
 
@@ -102,10 +105,13 @@ def main():
         pair = runs.get(scenario, {})
         if "proxy" in pair and "baseline" in pair:
             ratio = pair["proxy"]["requests_per_second"] / pair["baseline"]["requests_per_second"]
+            # Requests per CPU second, proxy over baseline: what the ratio would be if each had the CPU to itself.
+            cpu_ratio = pair["baseline"]["server_cpu_us_per_request"] / max(pair["proxy"]["server_cpu_us_per_request"], 0.01)
             rows.append({"scenario": scenario, "label": label, "target": target, "ratio": round(ratio, 3),
+                         "cpu_ratio": round(cpu_ratio, 3),
                          "met": ratio >= target, "proxy": pair["proxy"], "baseline": pair["baseline"], "note": ""})
         else:
-            rows.append({"scenario": scenario, "label": label, "target": target, "ratio": None, "met": None,
+            rows.append({"scenario": scenario, "label": label, "target": target, "ratio": None, "cpu_ratio": None, "met": None,
                          "proxy": None, "baseline": None, "note": NOT_MEASURED})
 
     report = {
@@ -119,20 +125,22 @@ def main():
         json.dump(report, f, indent=2)
         f.write("\n")
 
-    lines = ["| Scenario | Target | Req/s | p50 ms | p99 ms | Ratio | Goal | Met |",
-             "|---|---|--:|--:|--:|--:|--:|---|"]
+    lines = ["| Scenario | Server | Req/s | p50 ms | p99 ms | Server CPU µs/req | Ratio (req/s) | Goal | Met | Ratio (req per CPU s) |",
+             "|---|---|--:|--:|--:|--:|--:|--:|---|--:|"]
     for row in rows:
         if row["ratio"] is None:
-            lines.append(f'| {row["label"]} | | | | | | {row["target"]:.1f}x | {row["note"]} |')
+            lines.append(f'| {row["scenario"]} | | | | | | | {row["target"]:.1f}x | {row["note"]} | |')
             continue
         for target in ("proxy", "baseline"):
             numbers = row[target]
             ratio = f'**{row["ratio"]:.2f}x**' if target == "proxy" else ""
+            cpu_ratio = f'{row["cpu_ratio"]:.2f}x' if target == "proxy" else ""
             goal = f'{row["target"]:.1f}x' if target == "proxy" else ""
             met = ("yes" if row["met"] else "no") if target == "proxy" else ""
             errors = f' ({numbers["errors"]} errors)' if numbers["errors"] else ""
             lines.append(f'| {row["scenario"]} | {target}{errors} | {numbers["requests_per_second"]:,.0f} | '
-                         f'{numbers["p50_ms"]:.3f} | {numbers["p99_ms"]:.3f} | {ratio} | {goal} | {met} |')
+                         f'{numbers["p50_ms"]:.3f} | {numbers["p99_ms"]:.3f} | {numbers["server_cpu_us_per_request"]:.1f} | '
+                         f'{ratio} | {goal} | {met} | {cpu_ratio} |')
     table = "\n".join(lines)
     m = report["machine"]
     header = (f'Measured {report["date"]} on {m["cores"]} x {m["cpu"]}, {m["memory_gib"]} GiB, .NET SDK {m["dotnet_sdk"]}; '

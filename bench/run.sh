@@ -83,19 +83,25 @@ BENCH_DLL=$ROOT/RedisProxy.Benchmarks/bin/Release/net10.0/RedisProxy.Benchmarks.
 echo "== Starting redis-server, the proxies and the baselines"
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --protected-mode yes \
   >"$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
 PIDS+=($!)
 wait_for_port "$REDIS_PORT" redis
 
+# Started from its output folder, so it finds its appsettings.json (content root = working directory): from
+# anywhere else it runs with the default Information level and logs every request.
 start_proxy() {
   local name=$1 http=$2 management=$3 resp=$4 capacity=$5
   ASPNETCORE_ENVIRONMENT=Production PROXY_IP=127.0.0.1 PROXY_PORT=$http PROXY_MANAGEMENT_PORT=$management \
     PROXY_RESP_PORT=$resp REDIS_SERVER_IP=127.0.0.1 REDIS_SERVER_PORT=$REDIS_PORT CACHE_CAPACITY=$capacity \
-    dotnet "$API_DLL" >"$WORK/$name.log" 2>&1 &
+    bash -c 'cd "$(dirname "$1")" && exec dotnet "$1"' proxy "$API_DLL" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
 }
 start_proxy proxy-hit "$HIT_HTTP" "$HIT_MANAGEMENT" "$HIT_RESP" 100000
+HIT_PID=$!
 start_proxy proxy-miss "$MISS_HTTP" "$MISS_MANAGEMENT" "$MISS_RESP" 1
+MISS_PID=$!
 dotnet "$BENCH_DLL" baseline-http-redis "$REDIS_HTTP" "$REDIS_PORT" >"$WORK/baseline-redis.log" 2>&1 &
+REDIS_HTTP_PID=$!
 PIDS+=($!)
 wait_for_port "$HIT_HTTP" proxy-hit
 wait_for_port "$MISS_HTTP" proxy-miss
@@ -113,33 +119,43 @@ curl -sf "http://127.0.0.1:$HIT_HTTP/hit" >/dev/null
 curl -sf "http://127.0.0.1:$HIT_HTTP/hit" >"$WORK/hit-body.json"
 grep -q '"source":"local"' "$WORK/hit-body.json" || { echo "bench/run.sh: the proxy did not answer /hit from its cache" >&2; exit 1; }
 dotnet "$BENCH_DLL" baseline-http-constant "$CONSTANT_HTTP" "$WORK/hit-body.json" >"$WORK/baseline-constant.log" 2>&1 &
+CONSTANT_PID=$!
 PIDS+=($!)
 wait_for_port "$CONSTANT_HTTP" baseline-constant
 
+# CPU time (user + system, in clock ticks) a process has used so far; the server's CPU per request is far less
+# disturbed by other load on the machine than its throughput is.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+CLOCK_TICKS=$(getconf CLK_TCK)
+
 # One wrk run: a short warm-up (JIT, connection pools), then the measured run; its JSON line goes to $RAW.
 run_wrk() {
-  local scenario=$1 target=$2 url=$3
-  shift 3
+  local scenario=$1 target=$2 pid=$3 url=$4
+  shift 4
   timeout 10 wrk -t1 -c"$CONNECTIONS" -d2s -s bench/wrk/report.lua "$url" "$@" >/dev/null
-  local line
+  local line before after
+  before=$(cpu_ticks "$pid")
   line=$(timeout $((SECONDS_PER_RUN + 10)) wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency \
     -s bench/wrk/report.lua "$url" "$@" | sed -n 's/^WRK_JSON //p')
-  echo "{\"scenario\":\"$scenario\",\"target\":\"$target\",\"tool\":\"wrk\",\"wrk\":$line}" >>"$RAW"
+  after=$(cpu_ticks "$pid")
+  echo "{\"scenario\":\"$scenario\",\"target\":\"$target\",\"tool\":\"wrk\",\"server_cpu_ticks\":$((after - before)),\"clock_ticks\":$CLOCK_TICKS,\"wrk\":$line}" >>"$RAW"
   echo "   $scenario / $target: $line"
 }
 
 echo "== HTTP (wrk, 1 thread, $CONNECTIONS connections, ${SECONDS_PER_RUN}s each)"
-run_wrk http-hit proxy "http://127.0.0.1:$HIT_HTTP/hit"
-run_wrk http-hit baseline "http://127.0.0.1:$CONSTANT_HTTP/hit"
-run_wrk http-miss proxy "http://127.0.0.1:$MISS_HTTP/" -- "$MISS_KEYS" miss:
-run_wrk http-miss baseline "http://127.0.0.1:$REDIS_HTTP/" -- "$MISS_KEYS" miss:
+run_wrk http-hit proxy "$HIT_PID" "http://127.0.0.1:$HIT_HTTP/hit"
+run_wrk http-hit baseline "$CONSTANT_PID" "http://127.0.0.1:$CONSTANT_HTTP/hit"
+run_wrk http-miss proxy "$MISS_PID" "http://127.0.0.1:$MISS_HTTP/" -- "$MISS_KEYS" miss:
+run_wrk http-miss baseline "$REDIS_HTTP_PID" "http://127.0.0.1:$REDIS_HTTP/" -- "$MISS_KEYS" miss:
 
 run_redis_benchmark() {
-  local scenario=$1 target=$2 port=$3 pipeline=$4
-  local csv
+  local scenario=$1 target=$2 pid=$3 port=$4 pipeline=$5
+  local csv before after
+  before=$(cpu_ticks "$pid")
   csv=$(timeout 60 redis-benchmark -h 127.0.0.1 -p "$port" -c "$CONNECTIONS" -n "$RESP_REQUESTS" -P "$pipeline" \
     -t get --csv | tail -n 1)
-  echo "{\"scenario\":\"$scenario\",\"target\":\"$target\",\"tool\":\"redis-benchmark\",\"csv\":\"${csv//\"/}\"}" >>"$RAW"
+  after=$(cpu_ticks "$pid")
+  echo "{\"scenario\":\"$scenario\",\"target\":\"$target\",\"tool\":\"redis-benchmark\",\"server_cpu_ticks\":$((after - before)),\"clock_ticks\":$CLOCK_TICKS,\"requests\":$RESP_REQUESTS,\"csv\":\"${csv//\"/}\"}" >>"$RAW"
   echo "   $scenario / $target: $csv"
 }
 
@@ -148,8 +164,8 @@ if port_answers "$HIT_RESP"; then
   # Cached through the proxy's own read path before measuring.
   redis-cli -p "$HIT_RESP" GET key:__rand_int__ >/dev/null
   for pipeline in 1 16; do
-    run_redis_benchmark "resp-hit-p$pipeline" proxy "$HIT_RESP" "$pipeline"
-    run_redis_benchmark "resp-hit-p$pipeline" baseline "$REDIS_PORT" "$pipeline"
+    run_redis_benchmark "resp-hit-p$pipeline" proxy "$HIT_PID" "$HIT_RESP" "$pipeline"
+    run_redis_benchmark "resp-hit-p$pipeline" baseline "$REDIS_PID" "$REDIS_PORT" "$pipeline"
   done
 else
   echo "== RESP skipped: nothing listens on the proxy's PROXY_RESP_PORT (RESP front door not merged yet)"
