@@ -9,7 +9,7 @@ namespace RedisProxy.Api.Caching;
 /// </summary>
 internal sealed class AccessLog
 {
-    private const int Size = 1024;
+    private const int Size = 128;
     private const int Mask = Size - 1;
 
     private readonly CacheEntry?[] _slots = new CacheEntry?[Size];
