@@ -9,6 +9,7 @@ namespace RedisProxy.Api.Caching;
 /// </summary>
 internal sealed class AccessLog
 {
+    // Small, so the entries a batch names are still in the CPU cache when it is applied; measured better than 1024.
     private const int Size = 128;
     private const int Mask = Size - 1;
 
