@@ -4,11 +4,14 @@ using RedisProxy.Benchmarks.Baselines;
 using RedisProxy.Benchmarks.Caching;
 
 // Modes: the BenchmarkDotNet suite (default; BenchmarkDotNet's own arguments such as --filter pass through),
-// the memory-per-entry measurement, and the two HTTP baselines the load script (bench/run.sh) starts.
+// the memory-per-entry measurement, a quick hit-scaling check, and the two HTTP baselines the load script (bench/run.sh) starts.
 switch (args.FirstOrDefault())
 {
     case "memory":
         MemoryPerEntry.Run();
+        return 0;
+    case "hit-scaling":
+        HitScaling.Run();
         return 0;
     case "baseline-http-constant" when args.Length == 3:
         await ConstantJsonEndpoint.RunAsync(Port(args[1]), args[2]);

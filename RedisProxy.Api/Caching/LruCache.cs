@@ -172,11 +172,25 @@ internal sealed class LruCache
 
     private void RecordHit(CacheEntry entry)
     {
-        while (!_hitLog.TryAppend(entry))
+        bool shouldApply;
+        while (!_hitLog.TryAppend(entry, out shouldApply))
         {
             lock (_lock)
             {
                 _hitLog.ApplyTo(_recency);
+            }
+        }
+
+        // Whoever holds the lock applies the log anyway; nobody waits for it here.
+        if (shouldApply && _lock.TryEnter())
+        {
+            try
+            {
+                _hitLog.ApplyTo(_recency);
+            }
+            finally
+            {
+                _lock.Exit();
             }
         }
     }
