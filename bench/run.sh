@@ -133,7 +133,14 @@ wait_for_port "$CONSTANT_HTTP" baseline-constant
 
 # CPU time (user + system, in clock ticks) a process has used so far; the server's CPU per request is far less
 # disturbed by other load on the machine than its throughput is.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() {
+  if [[ ! -r "/proc/$1/stat" ]]; then
+    echo "bench/run.sh: the server with process id $1 has exited; the last lines of the logs:" >&2
+    tail -n 5 "$WORK"/*.log >&2
+    exit 1
+  fi
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
 CLOCK_TICKS=$(getconf CLK_TCK)
 
 # One wrk run: a short warm-up (JIT, connection pools), then the measured run; its JSON line goes to $RAW.

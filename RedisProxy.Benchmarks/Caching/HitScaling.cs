@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using BitFaster.Caching.Lru;
 using RedisProxy.Api.Caching;
 using RedisProxy.Api.Core;
@@ -47,6 +48,8 @@ internal static class HitScaling
         }
     }
 
+    // Each loop runs only a few dozen times, too few for tiered compilation to promote it: compile it optimised at once.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunLru(LruCache cache, CacheWorkload keys, int[] order, bool mixed)
     {
         for (var n = 0; n < order.Length; n++)
@@ -63,6 +66,7 @@ internal static class HitScaling
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBitFaster(ConcurrentLru<byte[], byte[]> cache, CacheWorkload keys, int[] order, bool mixed)
     {
         for (var n = 0; n < order.Length; n++)
