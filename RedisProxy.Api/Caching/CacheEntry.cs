@@ -1,28 +1,31 @@
 namespace RedisProxy.Api.Caching;
 
 /// <summary>
-/// One cached key and value, stored together in a single array to keep the per-entry overhead small,
-/// and linked into the cache's recency list. Immutable apart from its links, so a reader may keep
-/// <see cref="Value"/> after the cache lock is released.
+/// One cached key and value, stored together in a single array to keep the per-entry overhead small, chained
+/// into its bucket of the <see cref="CacheIndex"/> and linked into the <see cref="RecencyList"/>. The key, value
+/// and expiry never change, so a reader may keep <see cref="Value"/> after the entry has left the cache.
 /// </summary>
 internal sealed class CacheEntry
 {
     private readonly byte[] _keyAndValue;
     private readonly int _keyLength;
 
-    public CacheEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAt)
+    public CacheEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int hash, long expiresAt, long surelyFreshBefore)
     {
         _keyAndValue = GC.AllocateUninitializedArray<byte>(key.Length + value.Length);
         key.CopyTo(_keyAndValue);
         value.CopyTo(_keyAndValue.AsSpan(key.Length));
         _keyLength = key.Length;
+        Hash = hash;
         ExpiresAt = expiresAt;
+        SurelyFreshBefore = surelyFreshBefore;
     }
 
     /// <summary>The sentinel of a recency list: no key, never expires.</summary>
     private CacheEntry()
     {
         _keyAndValue = [];
+        SurelyFreshBefore = long.MinValue;
         Newer = this;
         Older = this;
     }
@@ -33,10 +36,24 @@ internal sealed class CacheEntry
 
     public ReadOnlyMemory<byte> Value => new(_keyAndValue, _keyLength, _keyAndValue.Length - _keyLength);
 
+    public int Hash { get; }
+
     /// <summary>The <see cref="TimeProvider"/> timestamp from which the entry counts as absent.</summary>
     public long ExpiresAt { get; }
 
-    public CacheEntry Newer { get; set; } = null!;
+    /// <summary>
+    /// An <see cref="Environment.TickCount64"/> before which the entry cannot have expired, so a hit can skip the
+    /// precise clock (a third of a hit's cost); <see cref="long.MinValue"/> when the cache's clock is not the system's.
+    /// </summary>
+    public long SurelyFreshBefore { get; }
 
-    public CacheEntry Older { get; set; } = null!;
+    /// <summary>The next entry in the same index bucket; kept when the entry is removed, so a reader walking the chain goes on.</summary>
+    public CacheEntry? NextInBucket { get; set; }
+
+    /// <summary>Null once the entry has left the recency list, and so the cache.</summary>
+    public CacheEntry? Newer { get; set; }
+
+    public CacheEntry? Older { get; set; }
+
+    public bool IsCached => Newer is not null;
 }

@@ -1,23 +1,31 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace RedisProxy.Api.Caching;
 
 /// <summary>
-/// An exact least-recently-used cache of byte keys and values with a fixed entry capacity and one global
-/// expiry. A hash set finds entries, a circular doubly linked list keeps them in recency order; both change
-/// under one lock, so every operation is O(1) and a hit allocates nothing. Expired entries count as absent
-/// and are dropped when met, so no background thread is needed.
+/// An exact least-recently-used cache of byte keys and values with a fixed entry capacity and one global expiry.
+/// A hit takes no lock and allocates nothing: it finds the entry in the <see cref="CacheIndex"/> and appends it to
+/// the <see cref="AccessLog"/>. Everything else (writes, evictions, expiry, snapshots) holds one lock and first
+/// applies the log to the <see cref="RecencyList"/>, so every decision sees the exact recency order of all hits
+/// recorded before it. (A hit that races with the eviction of its own entry still returns the value it found.)
+/// Expired entries count as absent and are dropped when met, so no background thread is needed.
 /// </summary>
 internal sealed class LruCache
 {
-    private readonly HashSet<CacheEntry> _entries;
-    private readonly HashSet<CacheEntry>.AlternateLookup<ReadOnlySpan<byte>> _entriesBySpan;
-    private readonly CacheEntry _sentinel = CacheEntry.CreateSentinel();
+    /// <summary>
+    /// How far before the expiry a hit stops trusting the coarse clock: well over its resolution (one scheduler
+    /// tick, 1-10 ms), plus a thousandth of the expiry for any drift between the coarse and the precise clock.
+    /// </summary>
+    private const long CoarseClockMarginMilliseconds = 50;
+    private const long CoarseClockDriftDivisor = 1000;
+
+    private readonly CacheIndex _index;
+    private readonly RecencyList _recency = new();
+    private readonly AccessLog _hitLog = new();
     private readonly TimeProvider _time;
     private readonly long _expiryTicks;
+    private readonly long _surelyFreshMilliseconds;
     private readonly Lock _lock = new();
+    private int _count;
     private long _writeVersion;
-    private long _hits;
     private long _misses;
     private long _evictions;
     private long _expirations;
@@ -29,26 +37,20 @@ internal sealed class LruCache
         Capacity = capacity;
         _time = time;
         _expiryTicks = checked((long)Math.Ceiling(expiry.TotalSeconds * time.TimestampFrequency));
-        _entries = new HashSet<CacheEntry>(capacity, CacheKeyComparer.Instance);
-        _entriesBySpan = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
+        var expiryMilliseconds = (long)expiry.TotalMilliseconds;
+        _surelyFreshMilliseconds = time == TimeProvider.System
+            ? expiryMilliseconds - CoarseClockMarginMilliseconds - (expiryMilliseconds / CoarseClockDriftDivisor)
+            : 0;
+        _index = new CacheIndex(capacity);
     }
 
     public int Capacity { get; }
 
     /// <summary>Entries held, expired ones not yet dropped included; see <see cref="Snapshot"/>.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _entries.Count;
-            }
-        }
-    }
+    public int Count => Volatile.Read(ref _count);
 
     public CacheStatistics Statistics => new(
-        Interlocked.Read(ref _hits),
+        _hitLog.Recorded,
         Interlocked.Read(ref _misses),
         Interlocked.Read(ref _evictions),
         Interlocked.Read(ref _expirations));
@@ -61,26 +63,20 @@ internal sealed class LruCache
 
     public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> value)
     {
-        var now = _time.GetTimestamp();
-        lock (_lock)
+        var entry = _index.Find(key, CacheIndex.Hash(key));
+        if (entry is not null)
         {
-            if (_entriesBySpan.TryGetValue(key, out var entry))
+            if (Environment.TickCount64 < entry.SurelyFreshBefore || _time.GetTimestamp() < entry.ExpiresAt)
             {
-                if (now < entry.ExpiresAt)
-                {
-                    MoveToNewest(entry);
-                    _hits++;
-                    value = entry.Value;
-                    return true;
-                }
-
-                RemoveEntry(entry);
-                _expirations++;
+                RecordHit(entry);
+                value = entry.Value;
+                return true;
             }
 
-            _misses++;
+            DropExpired(entry);
         }
 
+        Interlocked.Increment(ref _misses);
         value = default;
         return false;
     }
@@ -121,8 +117,12 @@ internal sealed class LruCache
     public TimeSpan Expiry => _time.GetElapsedTime(0, _expiryTicks);
 
     /// <summary>Makes an entry that expires one cache expiry from now, ready for <see cref="Set"/> or <see cref="TryAdd"/>.</summary>
-    public CacheEntry CreateEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
-        new(key, value, _time.GetTimestamp() + _expiryTicks);
+    public CacheEntry CreateEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        // The coarse clock is read first: it may lag the precise one, never lead it, so the fresh window stays inside the expiry.
+        var surelyFreshBefore = _surelyFreshMilliseconds > 0 ? Environment.TickCount64 + _surelyFreshMilliseconds : long.MinValue;
+        return new(key, value, CacheIndex.Hash(key), _time.GetTimestamp() + _expiryTicks, surelyFreshBefore);
+    }
 
     /// <summary>Caches a value written through the proxy: it replaces whatever the key held.</summary>
     public void Set(CacheEntry entry)
@@ -157,7 +157,8 @@ internal sealed class LruCache
         lock (_lock)
         {
             _writeVersion++;
-            if (!_entriesBySpan.TryGetValue(key, out var entry))
+            var entry = _index.Find(key, CacheIndex.Hash(key));
+            if (entry is null)
             {
                 return false;
             }
@@ -172,9 +173,10 @@ internal sealed class LruCache
         lock (_lock)
         {
             _writeVersion++;
-            _entries.Clear();
-            _sentinel.Newer = _sentinel;
-            _sentinel.Older = _sentinel;
+            _hitLog.ApplyTo(_recency);
+            _index.Clear();
+            _recency.Clear();
+            Volatile.Write(ref _count, 0);
         }
     }
 
@@ -184,74 +186,86 @@ internal sealed class LruCache
         var now = _time.GetTimestamp();
         lock (_lock)
         {
-            var keys = new List<byte[]>(_entries.Count);
-            var entry = _sentinel.Newer;
-            while (entry != _sentinel)
+            _hitLog.ApplyTo(_recency);
+            var keys = new List<byte[]>(_count);
+            _recency.ForEachOldestFirst((Cache: this, Keys: keys, Now: now), static (entry, state) =>
             {
-                var newer = entry.Newer;
-                if (now < entry.ExpiresAt)
+                if (state.Now < entry.ExpiresAt)
                 {
-                    keys.Add(entry.Key.ToArray());
+                    state.Keys.Add(entry.Key.ToArray());
                 }
                 else
                 {
-                    RemoveEntry(entry);
-                    _expirations++;
+                    state.Cache.RemoveEntry(entry);
+                    state.Cache._expirations++;
                 }
-
-                entry = newer;
-            }
+            });
 
             return new CacheSnapshot(keys, Capacity);
         }
     }
 
+    private void RecordHit(CacheEntry entry)
+    {
+        bool shouldApply;
+        while (!_hitLog.TryAppend(entry, out shouldApply))
+        {
+            lock (_lock)
+            {
+                _hitLog.ApplyTo(_recency);
+            }
+        }
+
+        // Whoever holds the lock applies the log anyway; nobody waits for it here.
+        if (shouldApply && _lock.TryEnter())
+        {
+            try
+            {
+                _hitLog.ApplyTo(_recency);
+            }
+            finally
+            {
+                _lock.Exit();
+            }
+        }
+    }
+
+    private void DropExpired(CacheEntry entry)
+    {
+        lock (_lock)
+        {
+            // Another thread may have dropped or replaced it since it was found.
+            if (entry.IsCached)
+            {
+                RemoveEntry(entry);
+                _expirations++;
+            }
+        }
+    }
+
     private void Insert(CacheEntry entry)
     {
-        if (_entries.TryGetValue(entry, out var existing))
+        _hitLog.ApplyTo(_recency);
+        var existing = _index.Find(entry.Key, entry.Hash);
+        if (existing is not null)
         {
             RemoveEntry(existing);
         }
-        else if (_entries.Count >= Capacity)
+        else if (_count >= Capacity)
         {
-            RemoveEntry(_sentinel.Newer);
+            RemoveEntry(_recency.Oldest!);
             _evictions++;
         }
 
-        _entries.Add(entry);
-        LinkAsNewest(entry);
-    }
-
-    private void MoveToNewest(CacheEntry entry)
-    {
-        if (entry.Newer == _sentinel)
-        {
-            return;
-        }
-
-        Unlink(entry);
-        LinkAsNewest(entry);
+        _recency.AddAsNewest(entry);
+        _index.Add(entry);
+        Volatile.Write(ref _count, _count + 1);
     }
 
     private void RemoveEntry(CacheEntry entry)
     {
-        _entries.Remove(entry);
-        Unlink(entry);
-    }
-
-    // The sentinel's Newer is the least recently used entry and its Older the most recently used one.
-    private void LinkAsNewest(CacheEntry entry)
-    {
-        var newest = _sentinel.Older;
-        entry.Older = newest;
-        entry.Newer = _sentinel;
-        newest.Newer = entry;
-        _sentinel.Older = entry;
-    }
-
-    private static void Unlink(CacheEntry entry)
-    {
-        entry.Older.Newer = entry.Newer;
-        entry.Newer.Older = entry.Older;
+        _index.Remove(entry);
+        RecencyList.Remove(entry);
+        Volatile.Write(ref _count, _count - 1);
     }
 }

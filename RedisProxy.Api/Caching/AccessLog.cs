@@ -1,0 +1,104 @@
+namespace RedisProxy.Api.Caching;
+
+/// <summary>
+/// Hits waiting to be applied to the recency list, in the order they happened. A hit appends without a lock: it
+/// claims the next ticket with one compare-and-swap and fills that slot. Whoever holds the cache's lock applies
+/// the records in ticket order before anything reads or changes the recency order, so that order is the exact
+/// LRU order of all hits recorded so far. No hit is ever dropped (unlike the lossy buffers of approximate caches);
+/// once a quarter of the log is waiting, hits offer to apply it if the lock is free, and only when the log is full
+/// does a hit wait for the lock. So on several threads one applies while the others go on appending.
+/// </summary>
+internal sealed class AccessLog
+{
+    private const int Size = 1024;
+    private const int Mask = Size - 1;
+    private const int SlotsPerLine = 8;
+
+    /// <summary>How many waiting hits make a hit offer to apply the log (every <see cref="OfferEvery"/> tickets).</summary>
+    private const int ApplyThreshold = Size / 4;
+    private const int OfferEvery = 64;
+
+    /// <summary>How often <see cref="ApplyTo"/> tells appenders about the room it has made.</summary>
+    private const int PublishEvery = 64;
+
+    private readonly CacheEntry?[] _slots = new CacheEntry?[Size];
+
+    // Each counter on its own cache line, so hits claiming tickets do not disturb the applier's reads.
+    private PaddedLong _claimed;
+    private PaddedLong _applied;
+
+    /// <summary>How many hits were ever recorded.</summary>
+    public long Recorded => Volatile.Read(ref _claimed.Value);
+
+    /// <summary>
+    /// Appends a hit; false when the log is full and must be applied first. <paramref name="shouldApply"/> says that
+    /// enough hits are waiting for this caller to apply them if it can take the lock without waiting.
+    /// </summary>
+    public bool TryAppend(CacheEntry entry, out bool shouldApply)
+    {
+        while (true)
+        {
+            var ticket = Volatile.Read(ref _claimed.Value);
+            var waiting = ticket - Volatile.Read(ref _applied.Value);
+            if (waiting >= Size)
+            {
+                shouldApply = true;
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _claimed.Value, ticket + 1, ticket) == ticket)
+            {
+                Volatile.Write(ref _slots[SlotOf(ticket)], entry);
+                shouldApply = waiting >= ApplyThreshold && (ticket & (OfferEvery - 1)) == 0;
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Moves every recorded hit, oldest first, to the newest end of the list. Caller holds the cache's lock.</summary>
+    public void ApplyTo(RecencyList recency)
+    {
+        var end = Volatile.Read(ref _claimed.Value);
+        for (var ticket = _applied.Value; ticket < end; ticket++)
+        {
+            ref var slot = ref _slots[SlotOf(ticket)];
+            var entry = Volatile.Read(ref slot);
+            if (entry is null)
+            {
+                // The hit has claimed its ticket but not yet written the slot: a matter of instructions.
+                var wait = new SpinWait();
+                while ((entry = Volatile.Read(ref slot)) is null)
+                {
+                    wait.SpinOnce();
+                }
+            }
+
+            slot = null;
+            // An entry that left the cache since its hit (replaced, removed, evicted, expired) stays out.
+            if (entry.IsCached)
+            {
+                recency.MoveToNewest(entry);
+            }
+
+            if ((ticket & (PublishEvery - 1)) == PublishEvery - 1)
+            {
+                Volatile.Write(ref _applied.Value, ticket + 1);
+            }
+        }
+
+        Volatile.Write(ref _applied.Value, end);
+    }
+
+    /// <summary>
+    /// Consecutive tickets, usually claimed by different threads, land in different cache lines (eight apart), so
+    /// two threads appending do not keep taking one line from each other.
+    /// </summary>
+    private static int SlotOf(long ticket) => (int)(((ticket & (SlotsPerLine - 1)) * (Size / SlotsPerLine)) + ((ticket & Mask) / SlotsPerLine));
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+    private struct PaddedLong
+    {
+        [System.Runtime.InteropServices.FieldOffset(64)]
+        public long Value;
+    }
+}

@@ -1,0 +1,69 @@
+namespace RedisProxy.Api.Caching;
+
+/// <summary>
+/// Finds entries by key: a power-of-two array of buckets, each a chain through <see cref="CacheEntry.NextInBucket"/>.
+/// Sized once for the cache's capacity, so it never resizes. Lookups take no lock: changes (made under the cache's
+/// lock) publish an entry only once it is complete and never cut a removed entry's onward link.
+/// </summary>
+internal sealed class CacheIndex
+{
+    private readonly CacheEntry?[] _buckets;
+    private readonly int _mask;
+
+    public CacheIndex(int capacity)
+    {
+        var size = (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity), 1u << 30);
+        _buckets = new CacheEntry?[size];
+        _mask = size - 1;
+    }
+
+    /// <summary>The key's hash: seeded per process, so keys chosen by clients cannot force collisions.</summary>
+    public static int Hash(ReadOnlySpan<byte> key) => Core.ByteArrayKeyComparer.Instance.GetHashCode(key);
+
+    public CacheEntry? Find(ReadOnlySpan<byte> key, int hash)
+    {
+        var entry = Volatile.Read(ref _buckets[hash & _mask]);
+        while (entry is not null)
+        {
+            if (entry.Hash == hash && entry.Key.SequenceEqual(key))
+            {
+                return entry;
+            }
+
+            entry = entry.NextInBucket;
+        }
+
+        return null;
+    }
+
+    /// <summary>Adds an entry whose key is not in the index. Caller holds the cache's lock.</summary>
+    public void Add(CacheEntry entry)
+    {
+        ref var bucket = ref _buckets[entry.Hash & _mask];
+        entry.NextInBucket = bucket;
+        Volatile.Write(ref bucket, entry);
+    }
+
+    /// <summary>Unchains an entry that is in the index. Caller holds the cache's lock.</summary>
+    public void Remove(CacheEntry entry)
+    {
+        ref var bucket = ref _buckets[entry.Hash & _mask];
+        if (bucket == entry)
+        {
+            Volatile.Write(ref bucket, entry.NextInBucket);
+            return;
+        }
+
+        var previous = bucket!;
+        while (previous.NextInBucket != entry)
+        {
+            previous = previous.NextInBucket!;
+        }
+
+        // The entry it now points to was published when it was added, so a plain write is enough here.
+        previous.NextInBucket = entry.NextInBucket;
+    }
+
+    /// <summary>Empties every bucket. Caller holds the cache's lock.</summary>
+    public void Clear() => Array.Clear(_buckets);
+}

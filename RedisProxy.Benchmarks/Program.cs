@@ -1,0 +1,30 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using RedisProxy.Benchmarks.Baselines;
+using RedisProxy.Benchmarks.Caching;
+
+// Modes: the BenchmarkDotNet suite (default; BenchmarkDotNet's own arguments such as --filter pass through),
+// the memory-per-entry measurement, a quick hit-scaling check, and the two HTTP baselines the load script (bench/run.sh) starts.
+switch (args.FirstOrDefault())
+{
+    case "memory":
+        MemoryPerEntry.Run();
+        return 0;
+    case "hit-scaling":
+        HitScaling.Run();
+        return 0;
+    case "baseline-http-constant" when args.Length == 3:
+        await ConstantJsonEndpoint.RunAsync(Port(args[1]), args[2]);
+        return 0;
+    case "baseline-http-redis" when args.Length == 3:
+        await RedisGetEndpoint.RunAsync(Port(args[1]), Port(args[2]));
+        return 0;
+    case "baseline-http-constant" or "baseline-http-redis":
+        Console.Error.WriteLine("usage: baseline-http-constant PORT BODY_FILE | baseline-http-redis PORT REDIS_PORT");
+        return 2;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(CacheBenchmark).Assembly).Run(args);
+        return 0;
+}
+
+static int Port(string text) => int.Parse(text, CultureInfo.InvariantCulture);
