@@ -87,27 +87,23 @@ internal sealed class LruCache
     /// </summary>
     public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> value, out TimeSpan timeToLive)
     {
-        var now = _time.GetTimestamp();
-        lock (_lock)
+        var entry = _index.Find(key, CacheIndex.Hash(key));
+        if (entry is not null)
         {
-            if (_entriesBySpan.TryGetValue(key, out var entry))
+            // The time left needs the precise clock, so this overload skips the coarse-clock shortcut.
+            var now = _time.GetTimestamp();
+            if (now < entry.ExpiresAt)
             {
-                if (now < entry.ExpiresAt)
-                {
-                    MoveToNewest(entry);
-                    _hits++;
-                    value = entry.Value;
-                    timeToLive = _time.GetElapsedTime(now, entry.ExpiresAt);
-                    return true;
-                }
-
-                RemoveEntry(entry);
-                _expirations++;
+                RecordHit(entry);
+                value = entry.Value;
+                timeToLive = _time.GetElapsedTime(now, entry.ExpiresAt);
+                return true;
             }
 
-            _misses++;
+            DropExpired(entry);
         }
 
+        Interlocked.Increment(ref _misses);
         value = default;
         timeToLive = default;
         return false;

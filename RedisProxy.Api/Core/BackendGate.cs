@@ -38,7 +38,20 @@ internal sealed class BackendGate : IDisposable
     /// <summary>Requests refused since start.</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
 
-    public async ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken)
+    public ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken)
+    {
+        // A free slot is the common case: take it without a timer or a wait.
+        var lease = _limiter.AttemptAcquire(1);
+        if (lease.IsAcquired)
+        {
+            return ValueTask.FromResult(lease);
+        }
+
+        lease.Dispose();
+        return WaitForSlotAsync(cancellationToken);
+    }
+
+    private async ValueTask<RateLimitLease> WaitForSlotAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_maxWait);
