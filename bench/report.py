@@ -16,7 +16,6 @@ import sys
 SCENARIOS = [
     ("http-hit", "HTTP hit: proxy vs constant Kestrel endpoint", 0.8),
     ("http-miss", "HTTP miss: proxy (CACHE_CAPACITY=1) vs Kestrel + StackExchange.Redis GET", 0.8),
-    ("http-miss-tuned", "HTTP miss, proxy with Polly logs at Warning and Redis tracing off (not shipped)", 0.8),
     ("resp-hit-p1", "RESP hit -P 1: proxy vs redis-server GET", 1.0),
     ("resp-hit-p16", "RESP hit -P 16: proxy vs redis-server GET", 1.0),
 ]
@@ -102,9 +101,6 @@ def main():
                 scenario, target, numbers = parse(line)
                 runs.setdefault(scenario, {})[target] = numbers
 
-    # The tuned miss proxy is compared with the same baseline as the shipped one.
-    if "http-miss-tuned" in runs and "baseline" in runs.get("http-miss", {}):
-        runs["http-miss-tuned"]["baseline"] = runs["http-miss"]["baseline"]
 
     rows = []
     for scenario, label, target in SCENARIOS:

@@ -7,12 +7,12 @@
 # wrk, redis-tools and redis-server (apt-get install wrk redis-tools redis-server); this script installs nothing.
 #
 # It builds Release, starts a private redis-server, proxies (one that hits, one with CACHE_CAPACITY=1 so every
-# read goes through to Redis, and that one again with two logging/tracing settings changed) and the two HTTP baselines of RedisProxy.Benchmarks, drives each with wrk
+# read goes through to Redis) and the two HTTP baselines of RedisProxy.Benchmarks, drives each with wrk
 # (and, when the proxy's RESP port answers, redis-benchmark against the proxy and redis-server), then writes
 # bench/results/latest.json, latest.md and ratios.svg and prints the table.
 #
 # Settings (environment): BENCH_SECONDS (wrk duration per run, default 8), BENCH_CONNECTIONS (default 16),
-# BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+12 must be free), BENCH_RESP_REQUESTS (default 200000).
+# BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+9 must be free), BENCH_RESP_REQUESTS (default 200000).
 set -euo pipefail
 
 if [[ -z "${BENCH_BOUNDED:-}" ]]; then
@@ -33,7 +33,6 @@ REDIS_PORT=$((BASE + 1))
 HIT_HTTP=$((BASE + 2)) HIT_MANAGEMENT=$((BASE + 3)) HIT_RESP=$((BASE + 4))
 MISS_HTTP=$((BASE + 5)) MISS_MANAGEMENT=$((BASE + 6)) MISS_RESP=$((BASE + 7))
 CONSTANT_HTTP=$((BASE + 8)) REDIS_HTTP=$((BASE + 9))
-TUNED_HTTP=$((BASE + 10)) TUNED_MANAGEMENT=$((BASE + 11)) TUNED_RESP=$((BASE + 12))
 
 RESULTS=$ROOT/bench/results
 WORK=$(mktemp -d)
@@ -104,15 +103,11 @@ start_proxy proxy-miss "$MISS_HTTP" "$MISS_MANAGEMENT" "$MISS_RESP" 1
 MISS_PID=$!
 # For information, not the shipped configuration: the same miss proxy without its two per-request costs found by
 # profiling (Polly's "Resilience pipeline executed" log at Information, Aspire's StackExchange.Redis tracing).
-start_proxy proxy-miss-tuned "$TUNED_HTTP" "$TUNED_MANAGEMENT" "$TUNED_RESP" 1 \
-  Logging__LogLevel__Polly=Warning Aspire__StackExchange__Redis__DisableTracing=true
-TUNED_PID=$!
 dotnet "$BENCH_DLL" baseline-http-redis "$REDIS_HTTP" "$REDIS_PORT" >"$WORK/baseline-redis.log" 2>&1 &
 REDIS_HTTP_PID=$!
 PIDS+=($!)
 wait_for_port "$HIT_HTTP" proxy-hit
 wait_for_port "$MISS_HTTP" proxy-miss
-wait_for_port "$TUNED_HTTP" proxy-miss-tuned
 wait_for_port "$REDIS_HTTP" baseline-redis
 
 echo "== Loading keys"
@@ -162,7 +157,6 @@ run_wrk http-hit proxy "$HIT_PID" "http://127.0.0.1:$HIT_HTTP/hit"
 run_wrk http-hit baseline "$CONSTANT_PID" "http://127.0.0.1:$CONSTANT_HTTP/hit"
 run_wrk http-miss proxy "$MISS_PID" "http://127.0.0.1:$MISS_HTTP/" -- "$MISS_KEYS" miss:
 run_wrk http-miss baseline "$REDIS_HTTP_PID" "http://127.0.0.1:$REDIS_HTTP/" -- "$MISS_KEYS" miss:
-run_wrk http-miss-tuned proxy "$TUNED_PID" "http://127.0.0.1:$TUNED_HTTP/" -- "$MISS_KEYS" miss:
 
 run_redis_benchmark() {
   local scenario=$1 target=$2 pid=$3 port=$4 pipeline=$5
