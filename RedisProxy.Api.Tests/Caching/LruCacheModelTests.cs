@@ -19,17 +19,29 @@ public sealed class LruCacheModelTests
     {
         for (var seed = 0; seed < 20; seed++)
         {
-            Run(capacity, keySpace, seed, steps: 2000);
+            Run(capacity, keySpace, seed, steps: 2000, maxBytes: 0);
         }
     }
 
-    private static void Run(int capacity, int keySpace, int seed, int steps)
+    [Theory]
+    [InlineData(3, 7, 12)]
+    [InlineData(64, 100, 40)]
+    [InlineData(64, 100, 300)]
+    public void The_cache_with_a_byte_budget_behaves_like_the_reference_model(int capacity, int keySpace, long maxBytes)
+    {
+        for (var seed = 0; seed < 20; seed++)
+        {
+            Run(capacity, keySpace, seed, steps: 2000, maxBytes);
+        }
+    }
+
+    private static void Run(int capacity, int keySpace, int seed, int steps, long maxBytes)
     {
         var random = new Random(seed);
         var time = new FakeTimeProvider();
         var expiry = TimeSpan.FromSeconds(5);
-        var cache = new LruCache(capacity, expiry, time);
-        var model = new ReferenceLru(capacity, expiry);
+        var cache = new LruCache(capacity, expiry, time, maxBytes);
+        var model = new ReferenceLru(capacity, expiry, maxBytes);
 
         for (var step = 0; step < steps; step++)
         {
@@ -41,7 +53,8 @@ public sealed class LruCacheModelTests
                     Assert.True(model.Get(key, time.GetUtcNow()) == LruCacheTests.Get(cache, key), context);
                     break;
                 case < 8:
-                    var value = $"v{step}";
+                    // Values of varied length, so a byte budget evicts a varying number of entries.
+                    var value = new string('v', random.Next(0, 12)) + step;
                     LruCacheTests.Set(cache, key, value);
                     model.Set(key, value, time.GetUtcNow());
                     break;
@@ -58,7 +71,7 @@ public sealed class LruCacheModelTests
     }
 
     /// <summary>The obvious, slow implementation: a list, least recently used first.</summary>
-    private sealed class ReferenceLru(int capacity, TimeSpan expiry)
+    private sealed class ReferenceLru(int capacity, TimeSpan expiry, long maxBytes)
     {
         private readonly List<(string Key, string Value, DateTimeOffset CachedAt)> _entries = [];
 
@@ -88,13 +101,26 @@ public sealed class LruCacheModelTests
             {
                 _entries.RemoveAt(index);
             }
-            else if (_entries.Count >= capacity)
+
+            if (maxBytes > 0 && Size(key, value) > maxBytes)
+            {
+                return;
+            }
+
+            if (_entries.Count >= capacity)
             {
                 _entries.RemoveAt(0);
             }
 
             _entries.Add((key, value, now));
+            while (maxBytes > 0 && _entries.Sum(e => Size(e.Key, e.Value)) > maxBytes)
+            {
+                _entries.RemoveAt(0);
+            }
         }
+
+        private static int Size(string key, string value) =>
+            System.Text.Encoding.UTF8.GetByteCount(key) + System.Text.Encoding.UTF8.GetByteCount(value);
 
         public bool Remove(string key) => _entries.RemoveAll(e => e.Key == key) > 0;
 

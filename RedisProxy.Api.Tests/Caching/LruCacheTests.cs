@@ -51,6 +51,35 @@ public sealed class LruCacheTests
     }
 
     [Fact]
+    public void A_byte_budget_evicts_least_recently_used_entries_until_the_new_one_fits()
+    {
+        var cache = new LruCache(100, Expiry, _time, maxBytes: 10); // each entry below is 1 key byte + 3 value bytes
+        Set(cache, "a", "111");
+        Set(cache, "b", "222");
+        Get(cache, "a");
+
+        Set(cache, "c", "333"); // 12 bytes > 10: b, the least recently used, goes
+
+        Assert.Equal(["a", "c"], Keys(cache));
+        Assert.Equal(8, cache.Bytes);
+        Assert.Equal(1, cache.Statistics.Evictions);
+    }
+
+    [Fact]
+    public void An_entry_larger_than_the_byte_budget_is_not_cached_and_drops_the_old_value()
+    {
+        var cache = new LruCache(100, Expiry, _time, maxBytes: 10);
+        Set(cache, "a", "1");
+        Set(cache, "b", "2");
+
+        Set(cache, "a", "far too large");
+
+        Assert.Null(Get(cache, "a"));
+        Assert.Equal(["b"], Keys(cache));
+        Assert.Equal(2, cache.Bytes);
+    }
+
+    [Fact]
     public void An_entry_expires_exactly_one_expiry_after_it_was_cached()
     {
         var cache = new LruCache(3, Expiry, _time);

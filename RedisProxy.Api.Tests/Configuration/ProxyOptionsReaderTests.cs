@@ -84,6 +84,8 @@ public sealed class ProxyOptionsReaderTests
     [InlineData("REDIS_SERVER_PORT", "0")]
     [InlineData("PROXY_RESP_PORT", "-1")]
     [InlineData("CACHE_MAX_VALUE_BYTES", "-1")]
+    [InlineData("CACHE_MAX_BYTES", "-1")]
+    [InlineData("CACHE_MAX_BYTES", "1GB")]
     [InlineData("CACHE_MAX_VALUE_BYTES", "1MB")]
     [InlineData("PROXY_MANAGEMENT_PORT", "http")]
     [InlineData("PROXY_IP", "not-an-ip")]

@@ -26,7 +26,12 @@ public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
     {
         await _redis.StartAsync();
         _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CACHE_CAPACITY"] = "2" }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CACHE_CAPACITY"] = "2",
+            // What is measured is counts, not speed: a busy machine must not turn into timeouts.
+            ["BACKEND_TIMEOUT_MS"] = "10000",
+        }).Build();
         var settings = new ProxyOptions();
         ProxyOptionsReader.Read(configuration, settings);
         _services = new ServiceCollection()

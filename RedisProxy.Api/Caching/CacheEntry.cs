@@ -34,6 +34,9 @@ internal sealed class CacheEntry
 
     public ReadOnlySpan<byte> Key => new(_keyAndValue, 0, _keyLength);
 
+    /// <summary>Key and value bytes together: what CACHE_MAX_BYTES counts.</summary>
+    public int Size => _keyAndValue.Length;
+
     public ReadOnlyMemory<byte> Value => new(_keyAndValue, _keyLength, _keyAndValue.Length - _keyLength);
 
     public int Hash { get; }

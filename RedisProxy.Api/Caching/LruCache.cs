@@ -24,17 +24,22 @@ internal sealed class LruCache
     private readonly long _expiryTicks;
     private readonly long _surelyFreshMilliseconds;
     private readonly Lock _lock = new();
+    private readonly long _maxBytes;
     private int _count;
+    private long _bytes;
     private long _writeVersion;
     private long _misses;
     private long _evictions;
     private long _expirations;
 
-    public LruCache(int capacity, TimeSpan expiry, TimeProvider time)
+    /// <param name="maxBytes">The most key and value bytes held together (CACHE_MAX_BYTES); 0 for no limit.</param>
+    public LruCache(int capacity, TimeSpan expiry, TimeProvider time, long maxBytes = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(expiry, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         Capacity = capacity;
+        _maxBytes = maxBytes;
         _time = time;
         _expiryTicks = checked((long)Math.Ceiling(expiry.TotalSeconds * time.TimestampFrequency));
         var expiryMilliseconds = (long)expiry.TotalMilliseconds;
@@ -48,6 +53,9 @@ internal sealed class LruCache
 
     /// <summary>Entries held, expired ones not yet dropped included; see <see cref="Snapshot"/>.</summary>
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Key and value bytes held, expired entries not yet dropped included.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
 
     public CacheStatistics Statistics => new(
         _hitLog.Recorded,
@@ -173,6 +181,7 @@ internal sealed class LruCache
             _index.Clear();
             _recency.Clear();
             Volatile.Write(ref _count, 0);
+            Interlocked.Exchange(ref _bytes, 0);
         }
     }
 
@@ -247,7 +256,14 @@ internal sealed class LruCache
         {
             RemoveEntry(existing);
         }
-        else if (_count >= Capacity)
+
+        // An entry larger than the whole byte budget is not cached at all (the old value is gone all the same).
+        if (_maxBytes > 0 && entry.Size > _maxBytes)
+        {
+            return;
+        }
+
+        if (_count >= Capacity)
         {
             RemoveEntry(_recency.Oldest!);
             _evictions++;
@@ -256,6 +272,12 @@ internal sealed class LruCache
         _recency.AddAsNewest(entry);
         _index.Add(entry);
         Volatile.Write(ref _count, _count + 1);
+        Interlocked.Add(ref _bytes, entry.Size);
+        while (_maxBytes > 0 && _bytes > _maxBytes)
+        {
+            RemoveEntry(_recency.Oldest!);
+            _evictions++;
+        }
     }
 
     private void RemoveEntry(CacheEntry entry)
@@ -263,5 +285,6 @@ internal sealed class LruCache
         _index.Remove(entry);
         RecencyList.Remove(entry);
         Volatile.Write(ref _count, _count - 1);
+        Interlocked.Add(ref _bytes, -entry.Size);
     }
 }

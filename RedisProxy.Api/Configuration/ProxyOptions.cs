@@ -38,6 +38,9 @@ public sealed class ProxyOptions
     /// <summary>CACHE_EXPIRY (seconds): how long an entry counts as present after it was cached.</summary>
     public TimeSpan CacheExpiry { get; set; } = TimeSpan.FromSeconds(3600);
 
+    /// <summary>CACHE_MAX_BYTES: the most key and value bytes the cache holds, evicting least recently used first; 0 (default) for no limit.</summary>
+    public long CacheMaxBytes { get; set; }
+
     /// <summary>CACHE_MAX_VALUE_BYTES: values larger than this are served but not cached; 0 (default) caches any size.</summary>
     public int CacheMaxValueBytes { get; set; }
 

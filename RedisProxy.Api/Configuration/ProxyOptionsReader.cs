@@ -28,6 +28,7 @@ internal static class ProxyOptionsReader
         options.CacheExpiry = TimeSpan.FromSeconds(
             reader.PositiveNumber("CACHE_EXPIRY", options.CacheExpiry.TotalSeconds, TimeSpan.FromDays(3650).TotalSeconds));
         options.CacheCapacity = reader.Integer("CACHE_CAPACITY", options.CacheCapacity, 1, 100_000_000);
+        options.CacheMaxBytes = reader.LongInteger("CACHE_MAX_BYTES", options.CacheMaxBytes, 0, long.MaxValue);
         options.CacheMaxValueBytes = reader.Integer("CACHE_MAX_VALUE_BYTES", options.CacheMaxValueBytes, 0, int.MaxValue);
         options.MaxConcurrentRequests = reader.Integer("MAX_CONCURRENT_REQUESTS", options.MaxConcurrentRequests, 1, 100_000);
         options.MaxQueuedRequests = reader.Integer("MAX_QUEUED_REQUESTS", options.MaxQueuedRequests, 0, 1_000_000);
@@ -125,7 +126,9 @@ internal static class ProxyOptionsReader
             return text;
         }
 
-        public int Integer(string name, int fallback, int min, int max)
+        public int Integer(string name, int fallback, int min, int max) => (int)LongInteger(name, fallback, min, max);
+
+        public long LongInteger(string name, long fallback, long min, long max)
         {
             var raw = configuration[name];
             if (raw is null)
@@ -133,7 +136,7 @@ internal static class ProxyOptionsReader
                 return fallback;
             }
 
-            if (!int.TryParse(raw.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            if (!long.TryParse(raw.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
             {
                 problems.Add($"{name} must be a whole number from {min} to {max} (got '{raw}').");
                 return fallback;

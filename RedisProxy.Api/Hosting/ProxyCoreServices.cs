@@ -22,7 +22,7 @@ internal static class ProxyCoreServices
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new LruCache(
-            settings.CacheCapacity, settings.CacheExpiry, provider.GetRequiredService<TimeProvider>()));
+            settings.CacheCapacity, settings.CacheExpiry, provider.GetRequiredService<TimeProvider>(), settings.CacheMaxBytes));
         services.AddBackendResilience();
         services.AddSingleton<RedisBackend>();
         services.AddSingleton<BackendGate>();
