@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using RedisProxy.Api.Resp.Parser;
+using RedisProxy.SystemTests.Infrastructure;
 
 namespace RedisProxy.Api.Tests.Resp;
 
@@ -31,7 +32,7 @@ public sealed class RespParserFuzzTests
         var outcomes = new Dictionary<RespParseStatus, int>();
         for (var round = 0; round < Rounds; round++)
         {
-            var bytes = round % 4 == 0 ? RandomBytes(random) : Mutate(random, Encoding.ASCII.GetBytes(Seeds[random.Next(Seeds.Length)]));
+            var bytes = round % 4 == 0 ? RandomBytes(random) : RespFrameMutator.Mutate(random, Encoding.ASCII.GetBytes(Seeds[random.Next(Seeds.Length)]), minEdits: 1, maxEdits: 3);
             var splits = Enumerable.Range(0, random.Next(3)).Select(_ => random.Next(bytes.Length + 1)).Order().ToArray();
             var sequence = Segments.SplitAt(bytes, splits);
             var arguments = new RespArguments();
@@ -75,34 +76,5 @@ public sealed class RespParserFuzzTests
         }
 
         return bytes;
-    }
-
-    private static byte[] Mutate(Random random, byte[] seed)
-    {
-        var bytes = new List<byte>(seed);
-        for (var edits = random.Next(1, 4); edits > 0 && bytes.Count > 0; edits--)
-        {
-            var at = random.Next(bytes.Count);
-            switch (random.Next(5))
-            {
-                case 0:
-                    bytes[at] = (byte)random.Next(256);
-                    break;
-                case 1:
-                    bytes.RemoveAt(at);
-                    break;
-                case 2:
-                    bytes.Insert(at, "*$\r\n-0123456789\"' "u8[random.Next(17)]);
-                    break;
-                case 3:
-                    bytes.RemoveRange(at, bytes.Count - at);
-                    break;
-                default:
-                    bytes.InsertRange(at, Encoding.ASCII.GetBytes(random.Next(-5, 10_000).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                    break;
-            }
-        }
-
-        return bytes.Count == 0 ? [(byte)'*'] : [.. bytes];
     }
 }

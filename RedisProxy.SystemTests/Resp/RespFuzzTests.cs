@@ -61,27 +61,6 @@ public sealed class RespFuzzTests(DefaultProxyApp proxy)
             return noise;
         }
 
-        var bytes = new List<byte>(Encoding.ASCII.GetBytes(Seeds[random.Next(Seeds.Length)]));
-        for (var edits = random.Next(0, 3); edits > 0 && bytes.Count > 0; edits--)
-        {
-            var at = random.Next(bytes.Count);
-            switch (random.Next(4))
-            {
-                case 0:
-                    bytes[at] = (byte)random.Next(256);
-                    break;
-                case 1:
-                    bytes.RemoveAt(at);
-                    break;
-                case 2:
-                    bytes.InsertRange(at, Encoding.ASCII.GetBytes(random.Next(-10, 100_000).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                    break;
-                default:
-                    bytes.RemoveRange(at, bytes.Count - at);
-                    break;
-            }
-        }
-
-        return [.. bytes];
+        return RespFrameMutator.Mutate(random, Encoding.ASCII.GetBytes(Seeds[random.Next(Seeds.Length)]), minEdits: 0, maxEdits: 2);
     }
 }
