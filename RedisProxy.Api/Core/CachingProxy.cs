@@ -108,7 +108,8 @@ internal sealed class CachingProxy
         CacheEntry? entry;
         try
         {
-            entry = await read.WaitAsync(cancellationToken);
+            // WaitAsync allocates a promise and a registration; skip it when there is nothing it could cancel.
+            entry = read.IsCompleted || !cancellationToken.CanBeCanceled ? await read : await read.WaitAsync(cancellationToken);
         }
         catch (ProxyFailureException)
         {
