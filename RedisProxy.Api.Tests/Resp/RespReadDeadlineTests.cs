@@ -91,6 +91,28 @@ public sealed class RespReadDeadlineTests
     }
 
     [Fact]
+    public async Task A_timer_set_before_later_activity_fires_early_without_cancelling_then_cancels_at_the_new_deadline()
+    {
+        using var deadline = new RespReadDeadline(_time, TimeSpan.FromSeconds(10), TimeSpan.Zero, _pipe.Reader);
+        deadline.Arm();
+        _time.Advance(TimeSpan.FromSeconds(8));
+
+        // The timer is still set for second 10; the idle deadline is now second 18.
+        deadline.Received(completedCommands: true, partialFrameLeft: false);
+        var read = ArmAndRead(deadline);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(read.IsCompleted);
+        Assert.False(deadline.HasPassed);
+
+        _time.Advance(TimeSpan.FromSeconds(7));
+        Assert.False(read.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(read.IsCompleted);
+        Assert.True((await read).IsCanceled);
+        Assert.True(deadline.HasPassed);
+    }
+
+    [Fact]
     public void With_both_timeouts_off_a_connection_may_wait_for_ever()
     {
         using var deadline = new RespReadDeadline(_time, TimeSpan.Zero, TimeSpan.Zero, _pipe.Reader);

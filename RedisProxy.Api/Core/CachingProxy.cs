@@ -96,7 +96,8 @@ internal sealed class CachingProxy
         if (!_readsInFlightBySpan.TryGetValue(key.Span, out var read))
         {
             var keyBytes = key.ToArray();
-            var ours = new TaskCompletionSource<CacheEntry?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Continuations run inline when the read completes; CompleteReadAsync says why that is safe.
+            var ours = new TaskCompletionSource<CacheEntry?>();
             read = _readsInFlight.GetOrAdd(keyBytes, ours.Task);
             if (read == ours.Task)
             {
@@ -108,7 +109,8 @@ internal sealed class CachingProxy
         CacheEntry? entry;
         try
         {
-            entry = await read.WaitAsync(cancellationToken);
+            // WaitAsync allocates a promise and a registration; skip it when there is nothing it could cancel.
+            entry = read.IsCompleted || !cancellationToken.CanBeCanceled ? await read : await read.WaitAsync(cancellationToken);
         }
         catch (ProxyFailureException)
         {
@@ -122,17 +124,30 @@ internal sealed class CachingProxy
 
     private async Task CompleteReadAsync(byte[] key, TaskCompletionSource<CacheEntry?> read)
     {
+        CacheEntry? entry = null;
+        Exception? failure = null;
         try
         {
-            read.SetResult(await FetchAsync(key));
+            entry = await FetchAsync(key);
         }
         catch (Exception e)
         {
-            read.SetException(e);
+            failure = e;
         }
-        finally
+
+        // Unlisted before the waiters resume, so none of them delays it; a reader arriving in between starts afresh,
+        // as it would a moment later.
+        _readsInFlight.TryRemove(new KeyValuePair<byte[], Task<CacheEntry?>>(key, read.Task));
+
+        // The waiters resume on this thread, which is already a thread-pool thread (StackExchange.Redis completes its
+        // tasks asynchronously, and the gate lease is released): forcing them onto another one cost a thread switch per miss.
+        if (failure is null)
         {
-            _readsInFlight.TryRemove(new KeyValuePair<byte[], Task<CacheEntry?>>(key, read.Task));
+            read.SetResult(entry);
+        }
+        else
+        {
+            read.SetException(failure);
         }
     }
 

@@ -7,6 +7,9 @@ namespace RedisProxy.Api.Resp;
 /// (Redis's <c>timeout</c>), or a command begun and still unfinished after RESP_FRAME_TIMEOUT_SECONDS however slowly
 /// its bytes trickle in (the slow-loris guard, which Redis lacks). One timer per connection, re-armed before each
 /// read, cancels the pending pipe read when the deadline passes: no thread waits on a quiet client.
+/// Re-arming is lazy: activity only moves the idle deadline later, so a timer already due sooner is left alone
+/// (changing a timer takes a lock shared by many timers, once per read); when it fires early it checks the real
+/// deadline and sets itself again instead of cancelling.
 /// </summary>
 internal sealed class RespReadDeadline : IDisposable
 {
@@ -16,6 +19,10 @@ internal sealed class RespReadDeadline : IDisposable
     private readonly TimeSpan _idleTimeout;
     private readonly TimeSpan _frameTimeout;
     private readonly ITimer? _timer;
+    private readonly PipeReader _input;
+    private readonly Lock _arming = new();
+    // When the timer fires (a timestamp of _time), long.MaxValue when it is not set; guarded by _arming.
+    private long _timerDue = long.MaxValue;
     private long _lastActivity;
     private long _frameStarted = NoFrame;
 
@@ -26,10 +33,11 @@ internal sealed class RespReadDeadline : IDisposable
         _time = time;
         _idleTimeout = idleTimeout;
         _frameTimeout = frameTimeout;
+        _input = input;
         _lastActivity = time.GetTimestamp();
         if (idleTimeout > TimeSpan.Zero || frameTimeout > TimeSpan.Zero)
         {
-            _timer = time.CreateTimer(static reader => ((PipeReader)reader!).CancelPendingRead(), input, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer = time.CreateTimer(static deadline => ((RespReadDeadline)deadline!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -62,17 +70,68 @@ internal sealed class RespReadDeadline : IDisposable
             return;
         }
 
-        var remaining = Remaining();
-        var due = remaining is null ? Timeout.InfiniteTimeSpan : remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining.Value;
-        _timer.Change(due, Timeout.InfiniteTimeSpan);
+        lock (_arming)
+        {
+            var now = _time.GetTimestamp();
+            var remaining = Remaining(now);
+            if (remaining is null)
+            {
+                // Nothing to wait for; a timer still set finds no deadline when it fires and does nothing.
+                return;
+            }
+
+            SetTimer(now, remaining.Value);
+        }
     }
 
     public void Dispose() => _timer?.Dispose();
 
-    /// <summary>Time left before the nearest deadline; null when none applies.</summary>
-    private TimeSpan? Remaining()
+    private void OnTimer()
     {
-        var now = _time.GetTimestamp();
+        lock (_arming)
+        {
+            _timerDue = long.MaxValue;
+            var now = _time.GetTimestamp();
+            var remaining = Remaining(now);
+            if (remaining is null)
+            {
+                return;
+            }
+
+            if (remaining > TimeSpan.Zero)
+            {
+                // Fired early: activity moved the deadline since the timer was set.
+                SetTimer(now, remaining.Value);
+                return;
+            }
+        }
+
+        _input.CancelPendingRead();
+    }
+
+    /// <summary>Sets the timer to fire <paramref name="remaining"/> from <paramref name="now"/>, unless it fires sooner already.</summary>
+    private void SetTimer(long now, TimeSpan remaining)
+    {
+        if (remaining < TimeSpan.Zero)
+        {
+            remaining = TimeSpan.Zero;
+        }
+
+        var due = now + (long)(remaining.TotalSeconds * _time.TimestampFrequency);
+        if (due >= _timerDue)
+        {
+            return;
+        }
+
+        _timerDue = due;
+        _timer!.Change(remaining, Timeout.InfiniteTimeSpan);
+    }
+
+    private TimeSpan? Remaining() => Remaining(_time.GetTimestamp());
+
+    /// <summary>Time left before the nearest deadline; null when none applies.</summary>
+    private TimeSpan? Remaining(long now)
+    {
         TimeSpan? remaining = null;
         if (_idleTimeout > TimeSpan.Zero)
         {
