@@ -93,6 +93,7 @@ public sealed class ProxyOptionsReaderTests
     [InlineData("BACKEND_TIMEOUT_MS", "0")]
     [InlineData("MAX_KEY_BYTES", "0")]
     [InlineData("REDIS_TLS", "maybe")]
+    [InlineData("PROXY_INLINE_SCHEDULING", "fast")]
     [InlineData("RESP_MAX_BULK_BYTES", "0")]
     [InlineData("RESP_MAX_BULK_BYTES", "2147483647")]
     [InlineData("RESP_MAX_MULTIBULK_LENGTH", "0")]

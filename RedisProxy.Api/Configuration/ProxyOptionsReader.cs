@@ -25,6 +25,7 @@ internal static class ProxyOptionsReader
         options.RedisUser = reader.OptionalText("REDIS_USER");
         options.RedisPassword = reader.OptionalText("REDIS_PASSWORD");
         options.RedisTls = reader.Boolean("REDIS_TLS", options.RedisTls);
+        options.InlineScheduling = reader.Boolean("PROXY_INLINE_SCHEDULING", options.InlineScheduling);
         options.CacheExpiry = TimeSpan.FromSeconds(
             reader.PositiveNumber("CACHE_EXPIRY", options.CacheExpiry.TotalSeconds, TimeSpan.FromDays(3650).TotalSeconds));
         options.CacheCapacity = reader.Integer("CACHE_CAPACITY", options.CacheCapacity, 1, 100_000_000);

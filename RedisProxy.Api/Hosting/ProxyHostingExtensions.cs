@@ -55,6 +55,11 @@ internal static class ProxyHostingExtensions
         // On SIGTERM Kestrel stops accepting at once and in-flight requests get this long to finish.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
 
+        if (settings.InlineScheduling)
+        {
+            InlineSocketScheduling.Enable(builder);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel => ListenOnProxyPorts(kestrel, settings));
         return settings;
     }
