@@ -80,6 +80,19 @@ public sealed class LruCacheTests
     }
 
     [Fact]
+    public void A_value_over_the_value_limit_is_not_cached_and_drops_the_old_value()
+    {
+        var cache = new LruCache(100, Expiry, _time, maxValueBytes: 3);
+        Set(cache, "a", "123");
+        Assert.Equal("123", Get(cache, "a"));
+
+        Set(cache, "a", "1234");
+
+        Assert.Null(Get(cache, "a"));
+        Assert.Empty(Keys(cache));
+    }
+
+    [Fact]
     public void An_entry_expires_exactly_one_expiry_after_it_was_cached()
     {
         var cache = new LruCache(3, Expiry, _time);

@@ -25,6 +25,7 @@ internal sealed class LruCache
     private readonly long _surelyFreshMilliseconds;
     private readonly Lock _lock = new();
     private readonly long _maxBytes;
+    private readonly int _maxValueBytes;
     private int _count;
     private long _bytes;
     private long _writeVersion;
@@ -33,13 +34,16 @@ internal sealed class LruCache
     private long _expirations;
 
     /// <param name="maxBytes">The most key and value bytes held together (CACHE_MAX_BYTES); 0 for no limit.</param>
-    public LruCache(int capacity, TimeSpan expiry, TimeProvider time, long maxBytes = 0)
+    /// <param name="maxValueBytes">The largest value cached (CACHE_MAX_VALUE_BYTES); 0 for no limit.</param>
+    public LruCache(int capacity, TimeSpan expiry, TimeProvider time, long maxBytes = 0, int maxValueBytes = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(expiry, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxValueBytes);
         Capacity = capacity;
         _maxBytes = maxBytes;
+        _maxValueBytes = maxValueBytes;
         _time = time;
         _expiryTicks = checked((long)Math.Ceiling(expiry.TotalSeconds * time.TimestampFrequency));
         var expiryMilliseconds = (long)expiry.TotalMilliseconds;
@@ -257,8 +261,9 @@ internal sealed class LruCache
             RemoveEntry(existing);
         }
 
-        // An entry larger than the whole byte budget is not cached at all (the old value is gone all the same).
-        if (_maxBytes > 0 && entry.Size > _maxBytes)
+        // An entry too large to cache is not cached at all, and the key's old value is gone all the same: the caller
+        // still serves the new value, and the old one must not outlive it.
+        if ((_maxBytes > 0 && entry.Size > _maxBytes) || (_maxValueBytes > 0 && entry.Value.Length > _maxValueBytes))
         {
             return;
         }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
 using RedisProxy.Api.Backend;
 using RedisProxy.Api.Caching;
-using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Telemetry;
 using StackExchange.Redis;
 
@@ -18,13 +16,11 @@ internal sealed class CachingProxy
     private readonly RedisBackend _backend;
     private readonly BackendGate _gate;
     private readonly ProxyMetrics _metrics;
-    private readonly int _maxCachedValueBytes;
     private readonly ConcurrentDictionary<byte[], Task<CacheEntry?>> _readsInFlight = new(ByteArrayKeyComparer.Instance);
     private readonly ConcurrentDictionary<byte[], Task<CacheEntry?>>.AlternateLookup<ReadOnlySpan<byte>> _readsInFlightBySpan;
 
-    public CachingProxy(LruCache cache, RedisBackend backend, BackendGate gate, ProxyMetrics metrics, IOptions<ProxyOptions> options)
+    public CachingProxy(LruCache cache, RedisBackend backend, BackendGate gate, ProxyMetrics metrics)
     {
-        _maxCachedValueBytes = options.Value.CacheMaxValueBytes;
         _metrics = metrics;
         _cache = cache;
         _backend = backend;
@@ -57,15 +53,7 @@ internal sealed class CachingProxy
         }
 
         var entry = _cache.CreateEntry(keyBytes, value.Span);
-        if (IsCacheable(value.Length))
-        {
-            _cache.Set(entry);
-        }
-        else
-        {
-            // Too large to cache: the old cached value must not outlive the write either.
-            _cache.Remove(keyBytes);
-        }
+        _cache.Set(entry);
 
         // A read that started before this write must not hand its older value to readers that come after it.
         _readsInFlight.TryRemove(keyBytes, out _);
@@ -164,11 +152,7 @@ internal sealed class CachingProxy
             }
 
             var entry = _cache.CreateEntry(key, lease.Span);
-            if (IsCacheable(lease.Length))
-            {
-                _cache.TryAdd(entry, version);
-            }
-
+            _cache.TryAdd(entry, version);
             return entry;
         }
     }
@@ -242,13 +226,8 @@ internal sealed class CachingProxy
             }
 
             _metrics.Read(door, ReadResult.MissFound);
-            var value = (ReadOnlyMemory<byte>)values[m];
-            var entry = _cache.CreateEntry(missingKeys[m], value.Span);
-            if (IsCacheable(value.Length))
-            {
-                _cache.TryAdd(entry, version);
-            }
-
+            var entry = _cache.CreateEntry(missingKeys[m], ((ReadOnlyMemory<byte>)values[m]).Span);
+            _cache.TryAdd(entry, version);
             reads[misses[m]] = ProxyRead.FromRedis(entry.Value);
         }
 
@@ -260,7 +239,4 @@ internal sealed class CachingProxy
         var read = await ReadThroughAsync(key, door, cancellationToken);
         return new TimedProxyRead(read, read.Found ? _cache.Expiry : TimeSpan.Zero);
     }
-
-    /// <summary>Values over CACHE_MAX_VALUE_BYTES are served and written, never cached (0: no limit).</summary>
-    private bool IsCacheable(int valueLength) => _maxCachedValueBytes == 0 || valueLength <= _maxCachedValueBytes;
 }

@@ -22,7 +22,8 @@ internal static class ProxyCoreServices
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new LruCache(
-            settings.CacheCapacity, settings.CacheExpiry, provider.GetRequiredService<TimeProvider>(), settings.CacheMaxBytes));
+            settings.CacheCapacity, settings.CacheExpiry, provider.GetRequiredService<TimeProvider>(),
+            settings.CacheMaxBytes, settings.CacheMaxValueBytes));
         services.AddBackendResilience();
         services.AddSingleton<RedisBackend>();
         services.AddSingleton<BackendGate>();
