@@ -17,20 +17,10 @@ internal static class BatchReads
             json.WriteStartArray(JsonFieldNames.Results);
             for (var i = 0; i < batch.reads.Length; i++)
             {
-                var read = batch.reads[i];
                 json.WriteStartObject();
                 json.WritePropertyName(JsonFieldNames.Key);
                 JsonValueWriter.WriteKeyText(json, batch.keys[i].Span);
-                if (read.Found)
-                {
-                    JsonValueWriter.WriteValue(json, read.Value.Span);
-                }
-                else
-                {
-                    json.WriteNull(JsonFieldNames.Value);
-                }
-
-                json.WriteString(JsonFieldNames.Source, read.Source == ReadSource.Local ? JsonFieldNames.Local : JsonFieldNames.Redis);
+                JsonValueWriter.WriteRead(json, batch.reads[i]);
                 json.WriteEndObject();
             }
 

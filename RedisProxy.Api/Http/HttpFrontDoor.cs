@@ -82,7 +82,7 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
         if (isRead)
         {
             return HasBody(context.Request)
-                ? JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "a GET request must not have a body")
+                ? BodyNotAllowedAsync(context)
                 : ReadAsync(context, key);
         }
 
@@ -107,7 +107,7 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
 
         return outcome switch
         {
-            BatchKeys.Outcome.Keys when HasBody(context.Request) => JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "a GET request must not have a body"),
+            BatchKeys.Outcome.Keys when HasBody(context.Request) => BodyNotAllowedAsync(context),
             BatchKeys.Outcome.Keys => BatchReads.SendAsync(context, proxy, keys),
             BatchKeys.Outcome.EmptyKey => JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "empty key in keys: list keys as ?keys=a,b,c"),
             BatchKeys.Outcome.TooLong => JsonReply.SendErrorAsync(context, StatusCodes.Status414UriTooLong, $"a key in keys is longer than {_maxKeyBytes} bytes"),
@@ -124,11 +124,7 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
         if (!read.Found)
         {
             response.Headers.CacheControl = ProxyHeaders.NoCache;
-            await JsonReply.SendAsync(context, StatusCodes.Status404NotFound, 0, static (json, _) =>
-            {
-                json.WriteNull(JsonFieldNames.Value);
-                json.WriteString(JsonFieldNames.Source, JsonFieldNames.Redis);
-            });
+            await JsonReply.SendAsync(context, StatusCodes.Status404NotFound, read, JsonValueWriter.WriteRead);
             return;
         }
 
@@ -145,11 +141,7 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
 
         await (rawBytes
             ? SendRawAsync(context, read.Value)
-            : JsonReply.SendAsync(context, StatusCodes.Status200OK, read, static (json, read) =>
-            {
-                JsonValueWriter.WriteValue(json, read.Value.Span);
-                json.WriteString(JsonFieldNames.Source, read.Source == ReadSource.Local ? JsonFieldNames.Local : JsonFieldNames.Redis);
-            }));
+            : JsonReply.SendAsync(context, StatusCodes.Status200OK, read, JsonValueWriter.WriteRead));
     }
 
     private static Task SendRawAsync(HttpContext context, ReadOnlyMemory<byte> value)
@@ -193,6 +185,9 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
 
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
+    private static Task BodyNotAllowedAsync(HttpContext context) =>
+        JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "a GET request must not have a body");
 
     private static Task MethodNotAllowedAsync(HttpContext context, string allow)
     {

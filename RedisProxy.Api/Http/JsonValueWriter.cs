@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using RedisProxy.Api.Core;
 
 namespace RedisProxy.Api.Http;
 
@@ -19,6 +20,24 @@ internal static class JsonValueWriter
             json.WriteBase64String(JsonFieldNames.Value, value);
             json.WriteString(JsonFieldNames.Encoding, JsonFieldNames.Base64);
         }
+    }
+
+    /// <summary>
+    /// Writes a read as the contract shapes it: <c>"value"</c> (null when the key is absent) and <c>"source"</c>.
+    /// One key's body and each entry of a batch read are both this.
+    /// </summary>
+    public static void WriteRead(Utf8JsonWriter json, ProxyRead read)
+    {
+        if (read.Found)
+        {
+            WriteValue(json, read.Value.Span);
+        }
+        else
+        {
+            json.WriteNull(JsonFieldNames.Value);
+        }
+
+        json.WriteString(JsonFieldNames.Source, read.Source == ReadSource.Local ? JsonFieldNames.Local : JsonFieldNames.Redis);
     }
 
     /// <summary>Keys are shown as text; bytes that are not UTF-8 show as U+FFFD.</summary>
