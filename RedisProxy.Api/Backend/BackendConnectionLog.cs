@@ -13,7 +13,7 @@ internal sealed partial class BackendConnectionLog(IConnectionMultiplexer redis,
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _endPoints = string.Join(", ", redis.GetEndPoints().Select(e => e.ToString()));
+        _endPoints = BackendEndPoints.Describe(redis);
         redis.ConnectionFailed += OnConnectionFailed;
         redis.ConnectionRestored += OnConnectionRestored;
         if (!redis.IsConnected && Interlocked.Exchange(ref _down, 1) == 0)

@@ -17,6 +17,11 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
 {
     public const string PipelineName = "redis-backend";
 
+    private static readonly BackendOperation GetCommand = new("get");
+    private static readonly BackendOperation MGetCommand = new("mget");
+    private static readonly BackendOperation SetCommand = new("set");
+    private static readonly BackendOperation DelCommand = new("del");
+
     private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(PipelineName);
 
     /// <summary>The value of a string key, leased from a pool (the caller disposes it); null when the key is absent.</summary>
@@ -24,7 +29,7 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
     {
         try
         {
-            return await RunAsync("get", static (db, key) => db.StringGetLeaseAsync(key), key, cancellationToken);
+            return await RunAsync(GetCommand, static (db, key) => db.StringGetLeaseAsync(key), key, cancellationToken);
         }
         catch (RedisServerException e) when (IsWrongType(e))
         {
@@ -36,7 +41,7 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
     {
         try
         {
-            return await RunAsync("mget", static (db, keys) => db.StringGetAsync(keys), keys, cancellationToken);
+            return await RunAsync(MGetCommand, static (db, keys) => db.StringGetAsync(keys), keys, cancellationToken);
         }
         catch (RedisServerException e) when (IsWrongType(e))
         {
@@ -45,15 +50,15 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
     }
 
     public Task SetAsync(byte[] key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) =>
-        RunAsync("set", static (db, state) => db.StringSetAsync(state.key, state.value), (key, value), cancellationToken);
+        RunAsync(SetCommand, static (db, state) => db.StringSetAsync(state.key, state.value), (key, value), cancellationToken);
 
     public Task<long> DeleteAsync(RedisKey[] keys, CancellationToken cancellationToken) =>
-        RunAsync("del", static (db, keys) => db.KeyDeleteAsync(keys), keys, cancellationToken);
+        RunAsync(DelCommand, static (db, keys) => db.KeyDeleteAsync(keys), keys, cancellationToken);
 
     private async Task<TResult> RunAsync<TState, TResult>(
-        string operation, Func<IDatabase, TState, Task<TResult>> command, TState state, CancellationToken cancellationToken)
+        BackendOperation operation, Func<IDatabase, TState, Task<TResult>> command, TState state, CancellationToken cancellationToken)
     {
-        using var activity = ProxyTelemetry.Source.StartActivity($"redis {operation}", ActivityKind.Client);
+        using var activity = ProxyTelemetry.Source.StartActivity(operation.SpanName, ActivityKind.Client);
         var started = Stopwatch.GetTimestamp();
         var outcome = "error";
         try
@@ -85,7 +90,7 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
         }
         finally
         {
-            metrics.BackendCall(operation, outcome, Stopwatch.GetElapsedTime(started));
+            metrics.BackendCall(operation.Name, outcome, Stopwatch.GetElapsedTime(started));
             activity?.SetStatus(outcome == "ok" ? ActivityStatusCode.Ok : ActivityStatusCode.Error, outcome);
         }
     }
@@ -104,4 +109,10 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
     }
 
     private static bool IsWrongType(RedisServerException e) => e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
+
+    /// <summary>A backend command's metric tag and span name, built once rather than on every call.</summary>
+    private sealed record BackendOperation(string Name)
+    {
+        public string SpanName { get; } = $"redis {Name}";
+    }
 }

@@ -48,8 +48,7 @@ internal static class ProxyOptionsReader
         options.HttpMinBodyBytesPerSecond = reader.Integer("HTTP_MIN_BODY_BYTES_PER_SECOND", options.HttpMinBodyBytesPerSecond, 0, 1024 * 1024 * 1024);
         options.RequirePass = reader.Secret("PROXY_REQUIREPASS");
         options.CacheInvalidation = reader.Choice("CACHE_INVALIDATION", options.CacheInvalidation);
-        options.ShutdownTimeout = TimeSpan.FromSeconds(
-            reader.Integer("SHUTDOWN_TIMEOUT_SECONDS", (int)options.ShutdownTimeout.TotalSeconds, 0, 3600));
+        options.ShutdownTimeout = reader.Seconds("SHUTDOWN_TIMEOUT_SECONDS", options.ShutdownTimeout, 0, 3600);
 
         var ports = new[] { ("PROXY_PORT", options.HttpPort), ("PROXY_RESP_PORT", options.RespPort), ("PROXY_MANAGEMENT_PORT", options.ManagementPort) };
         foreach (var clash in ports.Where(p => p.Item2 != 0).GroupBy(p => p.Item2).Where(g => g.Count() > 1))

@@ -61,7 +61,7 @@ internal sealed class CachingProxy
     }
 
     /// <summary>Deletes the keys in Redis and drops them from the cache; returns how many Redis removed.</summary>
-    public async Task<long> DeleteAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken, FrontDoor door = FrontDoor.Resp)
+    public async Task<long> DeleteAsync(IReadOnlyList<byte[]> keys, FrontDoor door, CancellationToken cancellationToken)
     {
         _metrics.Write(door, "del");
         long removed;

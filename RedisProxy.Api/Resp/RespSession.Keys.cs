@@ -102,7 +102,7 @@ internal sealed partial class RespSession
             keys[i] = _arguments[i + 1].ToArray();
         }
 
-        _writer.WriteInteger(await _proxy.DeleteAsync(keys, _closed));
+        _writer.WriteInteger(await _proxy.DeleteAsync(keys, FrontDoor.Resp, _closed));
     }
 
     private void WriteRead(ProxyRead read)

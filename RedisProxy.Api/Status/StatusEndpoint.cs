@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
+using RedisProxy.Api.Backend;
 using RedisProxy.Api.Caching;
 using RedisProxy.Api.Invalidation;
 using StackExchange.Redis;
@@ -69,16 +69,8 @@ internal static class StatusEndpoint
     private static BackendStatus DescribeBackend(IConnectionMultiplexer redis)
     {
         var endpoints = redis.GetEndPoints()
-            .Select(endpoint => new BackendEndpointStatus(HostAndPort(endpoint), redis.GetServer(endpoint).IsConnected))
+            .Select(endpoint => new BackendEndpointStatus(BackendEndPoints.HostAndPort(endpoint), redis.GetServer(endpoint).IsConnected))
             .ToList();
         return new BackendStatus(redis.IsConnected, endpoints);
     }
-
-    // Only where the backend is: the connection string's password and other options stay out of the report.
-    private static string HostAndPort(EndPoint endpoint) => endpoint switch
-    {
-        DnsEndPoint dns => string.Create(CultureInfo.InvariantCulture, $"{dns.Host}:{dns.Port}"),
-        IPEndPoint ip => ip.ToString(),
-        _ => endpoint.ToString() ?? "unknown",
-    };
 }
