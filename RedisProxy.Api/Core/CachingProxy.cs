@@ -212,7 +212,7 @@ internal sealed class CachingProxy
         }
         catch (ProxyFailureException)
         {
-            _metrics.Read(door, ReadResult.Error);
+            _metrics.Read(door, ReadResult.Error, misses.Count);
             throw;
         }
 

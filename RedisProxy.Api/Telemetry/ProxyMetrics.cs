@@ -33,8 +33,9 @@ internal sealed class ProxyMetrics
         meter.CreateObservableCounter("redisproxy.backend.rejected", () => gate.Rejected, "{request}", "Requests refused: every backend slot busy and the queue full, or the wait too long.");
     }
 
-    public void Read(FrontDoor door, ReadResult result) =>
-        _reads.Add(1, new KeyValuePair<string, object?>("door", DoorNames[(int)door]), new KeyValuePair<string, object?>("result", ResultNames[(int)result]));
+    /// <summary>Counts <paramref name="reads"/> key reads (a batch that fails, fails each of its keys) with one result.</summary>
+    public void Read(FrontDoor door, ReadResult result, int reads = 1) =>
+        _reads.Add(reads, new KeyValuePair<string, object?>("door", DoorNames[(int)door]), new KeyValuePair<string, object?>("result", ResultNames[(int)result]));
 
     public void Write(FrontDoor door, string operation) =>
         _writes.Add(1, new KeyValuePair<string, object?>("door", DoorNames[(int)door]), new KeyValuePair<string, object?>("operation", operation));
