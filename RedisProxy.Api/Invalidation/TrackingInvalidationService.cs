@@ -1,5 +1,8 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
+using RedisProxy.Api.Backend;
 using RedisProxy.Api.Caching;
+using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Hosting;
 using StackExchange.Redis;
 
@@ -14,6 +17,7 @@ namespace RedisProxy.Api.Invalidation;
 /// </summary>
 internal sealed partial class TrackingInvalidationService(
     IConfiguration configuration,
+    IOptions<ProxyOptions> settings,
     LruCache cache,
     CacheInvalidationState state,
     ILogger<TrackingInvalidationService> logger) : BackgroundService
@@ -43,6 +47,7 @@ internal sealed partial class TrackingInvalidationService(
         options.AllowAdmin = true;
         // Under RESP2 the invalidations come as pub/sub messages to the redirect target, which the library delivers per key.
         options.Protocol = RedisProtocol.Resp2;
+        BackendCredentials.Apply(settings.Value, options);
 
         _redis = await ConnectionMultiplexer.ConnectAsync(options);
         _redis.ConnectionFailed += OnConnectionFailed;
@@ -123,7 +128,7 @@ internal sealed partial class TrackingInvalidationService(
         cache.Clear();
         state.MarkActive();
         Volatile.Write(ref _lastProblem, null);
-        var where = endpoint.ToString() ?? "the backend";
+        var where = BackendEndPoints.HostAndPort(endpoint);
         LogArmed(logger, where, redirectTo);
     }
 
