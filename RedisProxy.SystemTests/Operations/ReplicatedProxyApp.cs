@@ -34,7 +34,28 @@ public sealed class ReplicatedProxyApp : ProxyApp
             }
         }
 
+        // Seen in a CI run: a replica reported healthy whose own port still refused connections. Wait until each
+        // one's port accepts before handing it out.
+        foreach (var (http, _) in replicas.Values)
+        {
+            await Eventually.MatchesAsync(() => AcceptsAsync(http), accepts => accepts, timeout, $"replica port {http} to accept");
+        }
+
         return [.. replicas.Values.Select(ports => new ProxyClient(Loopback(ports.Http), Loopback(ports.Management)))];
+    }
+
+    private static async Task<bool> AcceptsAsync(int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     private static int? Port(CustomResourceSnapshot snapshot, string variable) =>
