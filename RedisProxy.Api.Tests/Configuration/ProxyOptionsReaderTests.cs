@@ -21,6 +21,13 @@ public sealed class ProxyOptionsReaderTests
         Assert.Equal(11, options.MaxConcurrentRequests);
         Assert.Equal((512 * 1024 * 1024, 1024 * 1024, 64 * 1024), (options.RespMaxBulkBytes, options.RespMaxMultibulkLength, options.RespMaxInlineBytes));
         Assert.Null(options.RequirePass);
+        Assert.True(options.InlineScheduling);
+    }
+
+    [Fact]
+    public void Inline_scheduling_can_be_turned_off()
+    {
+        Assert.False(Read(new() { ["PROXY_INLINE_SCHEDULING"] = "false" }).InlineScheduling);
     }
 
     [Fact]

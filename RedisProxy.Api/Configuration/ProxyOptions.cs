@@ -107,8 +107,11 @@ public sealed class ProxyOptions
     /// <summary>SHUTDOWN_TIMEOUT_SECONDS: how long a stopping proxy lets in-flight requests finish.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>PROXY_INLINE_SCHEDULING: run requests on the sockets' completion threads (faster, process-wide; off by default).</summary>
-    public bool InlineScheduling { get; set; }
+    /// <summary>
+    /// PROXY_INLINE_SCHEDULING: run requests on the sockets' completion threads instead of handing each to the thread
+    /// pool (on by default: it removes most of the thread switches per request; <c>false</c> restores the pool).
+    /// </summary>
+    public bool InlineScheduling { get; set; } = true;
 
     /// <summary>Problems found while reading the settings; start-up stops when there is any.</summary>
     internal List<string> Problems { get; } = [];

@@ -8,8 +8,11 @@ internal static class ReservedRoutes
     public static Task PingAsync(HttpContext context) =>
         JsonReply.SendAsync(context, StatusCodes.Status200OK, 0, static (json, _) => json.WriteString(JsonFieldNames.Ping, "OK"u8));
 
-    public static Task DescribeCacheAsync(HttpContext context, LruCache cache) =>
-        JsonReply.SendAsync(context, StatusCodes.Status200OK, cache.Snapshot(), static (json, snapshot) =>
+    public static async Task DescribeCacheAsync(HttpContext context, LruCache cache)
+    {
+        // The listing grows with the cache: built on a pool thread, not the socket thread other connections share.
+        await Task.Yield();
+        await JsonReply.SendAsync(context, StatusCodes.Status200OK, cache.Snapshot(), static (json, snapshot) =>
         {
             json.WriteStartArray(JsonFieldNames.Keys);
             foreach (var key in snapshot.KeysLeastRecentFirst)
@@ -21,6 +24,7 @@ internal static class ReservedRoutes
             json.WriteNumber(JsonFieldNames.Occupancy, snapshot.Occupancy);
             json.WriteNumber(JsonFieldNames.Capacity, snapshot.Capacity);
         });
+    }
 
     public static Task ClearCacheAsync(HttpContext context, LruCache cache)
     {

@@ -4,11 +4,14 @@ using StackExchange.Redis;
 
 namespace RedisProxy.SystemTests.Reliability;
 
-/// <summary>PROXY_INLINE_SCHEDULING=true: both doors keep serving correct values under concurrent hits, misses and writes.</summary>
-public sealed class InlineSchedulingTests
+/// <summary>
+/// PROXY_INLINE_SCHEDULING=false, the opt-out from the default inline scheduling (which every other test runs with):
+/// both doors keep serving correct values under concurrent hits, misses and writes when requests run on the pool.
+/// </summary>
+public sealed class PoolSchedulingTests
 {
     [Fact]
-    public async Task With_inline_scheduling_both_doors_serve_concurrent_hits_misses_and_writes_correctly()
+    public async Task On_the_thread_pool_both_doors_serve_concurrent_hits_misses_and_writes_correctly()
     {
         await using var redis = new RedisServerProcess();
         await redis.StartAsync();
@@ -16,13 +19,13 @@ public sealed class InlineSchedulingTests
         {
             for (var i = 0; i < 200; i++)
             {
-                await seed.GetDatabase().StringSetAsync($"inline:{i}", $"value:{i}");
+                await seed.GetDatabase().StringSetAsync($"pool:{i}", $"value:{i}");
             }
         }
 
         await using var api = ApiProcess.StartOver(redis, new Dictionary<string, string>
         {
-            ["PROXY_INLINE_SCHEDULING"] = "true",
+            ["PROXY_INLINE_SCHEDULING"] = "false",
             ["CACHE_CAPACITY"] = "50",
             ["BACKEND_TIMEOUT_MS"] = "10000",
         });
@@ -37,7 +40,7 @@ public sealed class InlineSchedulingTests
             {
                 for (var i = worker; i < 200; i += 16)
                 {
-                    var key = $"inline:{i}";
+                    var key = $"pool:{i}";
                     using var response = await http.GetAsync($"/{key}");
                     Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                     var body = await ProxyApp.ReadJsonAsync(response);
@@ -45,8 +48,8 @@ public sealed class InlineSchedulingTests
                     Assert.Equal($"value:{i}", (string?)await resp.GetDatabase().StringGetAsync(key));
                 }
 
-                Assert.True(await resp.GetDatabase().StringSetAsync($"inline:written:{worker}", $"w{pass}"));
-                Assert.Equal($"w{pass}", (await http.GetStringAsync($"/inline:written:{worker}")).Split('"')[3]);
+                Assert.True(await resp.GetDatabase().StringSetAsync($"pool:written:{worker}", $"w{pass}"));
+                Assert.Equal($"w{pass}", (await http.GetStringAsync($"/pool:written:{worker}")).Split('"')[3]);
             }
         });
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(120));
