@@ -12,7 +12,7 @@
 # bench/results/latest.json, latest.md and ratios.svg and prints the table.
 #
 # Settings (environment): BENCH_SECONDS (wrk duration per run, default 8), BENCH_CONNECTIONS (default 16),
-# BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+9 must be free), BENCH_RESP_REQUESTS (default 200000).
+# BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+12 must be free), BENCH_RESP_REQUESTS (default 200000).
 set -euo pipefail
 
 if [[ -z "${BENCH_BOUNDED:-}" ]]; then
@@ -33,6 +33,7 @@ REDIS_PORT=$((BASE + 1))
 HIT_HTTP=$((BASE + 2)) HIT_MANAGEMENT=$((BASE + 3)) HIT_RESP=$((BASE + 4))
 MISS_HTTP=$((BASE + 5)) MISS_MANAGEMENT=$((BASE + 6)) MISS_RESP=$((BASE + 7))
 CONSTANT_HTTP=$((BASE + 8)) REDIS_HTTP=$((BASE + 9))
+QUEUED_HTTP=$((BASE + 10)) QUEUED_MANAGEMENT=$((BASE + 11)) QUEUED_RESP=$((BASE + 12))
 
 RESULTS=$ROOT/bench/results
 WORK=$(mktemp -d)
@@ -99,15 +100,18 @@ start_proxy() {
 }
 start_proxy proxy-hit "$HIT_HTTP" "$HIT_MANAGEMENT" "$HIT_RESP" 100000
 HIT_PID=$!
-start_proxy proxy-miss "$MISS_HTTP" "$MISS_MANAGEMENT" "$MISS_RESP" 1
+# The miss proxy gets a backend slot per connection, so it has the same requests in flight as the baseline, which has
+# no limit; the queued one keeps the default MAX_CONCURRENT_REQUESTS (11), below the 16 connections, for information.
+start_proxy proxy-miss "$MISS_HTTP" "$MISS_MANAGEMENT" "$MISS_RESP" 1 MAX_CONCURRENT_REQUESTS="$CONNECTIONS"
 MISS_PID=$!
-# For information, not the shipped configuration: the same miss proxy without its two per-request costs found by
-# profiling (Polly's "Resilience pipeline executed" log at Information, Aspire's StackExchange.Redis tracing).
+start_proxy proxy-miss-queued "$QUEUED_HTTP" "$QUEUED_MANAGEMENT" "$QUEUED_RESP" 1
+QUEUED_PID=$!
 dotnet "$BENCH_DLL" baseline-http-redis "$REDIS_HTTP" "$REDIS_PORT" >"$WORK/baseline-redis.log" 2>&1 &
 REDIS_HTTP_PID=$!
 PIDS+=($!)
 wait_for_port "$HIT_HTTP" proxy-hit
 wait_for_port "$MISS_HTTP" proxy-miss
+wait_for_port "$QUEUED_HTTP" proxy-miss-queued
 wait_for_port "$REDIS_HTTP" baseline-redis
 
 echo "== Loading keys"
@@ -157,6 +161,7 @@ run_wrk http-hit proxy "$HIT_PID" "http://127.0.0.1:$HIT_HTTP/hit"
 run_wrk http-hit baseline "$CONSTANT_PID" "http://127.0.0.1:$CONSTANT_HTTP/hit"
 run_wrk http-miss proxy "$MISS_PID" "http://127.0.0.1:$MISS_HTTP/" -- "$MISS_KEYS" miss:
 run_wrk http-miss baseline "$REDIS_HTTP_PID" "http://127.0.0.1:$REDIS_HTTP/" -- "$MISS_KEYS" miss:
+run_wrk http-miss-queued proxy "$QUEUED_PID" "http://127.0.0.1:$QUEUED_HTTP/" -- "$MISS_KEYS" miss:
 
 run_redis_benchmark() {
   local scenario=$1 target=$2 pid=$3 port=$4 pipeline=$5

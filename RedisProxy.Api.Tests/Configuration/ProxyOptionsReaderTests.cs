@@ -22,12 +22,16 @@ public sealed class ProxyOptionsReaderTests
         Assert.Equal((512 * 1024 * 1024, 1024 * 1024, 64 * 1024), (options.RespMaxBulkBytes, options.RespMaxMultibulkLength, options.RespMaxInlineBytes));
         Assert.Null(options.RequirePass);
         Assert.True(options.InlineScheduling);
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), options.IoThreads);
     }
 
     [Fact]
-    public void Inline_scheduling_can_be_turned_off()
+    public void Inline_scheduling_and_its_event_threads_are_read()
     {
-        Assert.False(Read(new() { ["PROXY_INLINE_SCHEDULING"] = "false" }).InlineScheduling);
+        var options = Read(new() { ["PROXY_INLINE_SCHEDULING"] = "false", ["PROXY_IO_THREADS"] = "3" });
+
+        Assert.False(options.InlineScheduling);
+        Assert.Equal(3, options.IoThreads);
     }
 
     [Fact]
@@ -101,6 +105,8 @@ public sealed class ProxyOptionsReaderTests
     [InlineData("MAX_KEY_BYTES", "0")]
     [InlineData("REDIS_TLS", "maybe")]
     [InlineData("PROXY_INLINE_SCHEDULING", "fast")]
+    [InlineData("PROXY_IO_THREADS", "0")]
+    [InlineData("PROXY_IO_THREADS", "many")]
     [InlineData("RESP_MAX_BULK_BYTES", "0")]
     [InlineData("RESP_MAX_BULK_BYTES", "2147483647")]
     [InlineData("RESP_MAX_MULTIBULK_LENGTH", "0")]

@@ -1,14 +1,13 @@
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
-using RedisProxy.Api.Configuration;
 using StackExchange.Redis;
 
 namespace RedisProxy.Api.Backend;
 
 /// <summary>
 /// The resilience pipeline around every backend call: a circuit breaker, so a dead backend is answered at once
-/// instead of once per timeout, around a timeout that bounds each call. State changes are logged once each.
+/// instead of once per timeout. Each call's own timeout is <see cref="RedisBackend"/>'s (one timer per call, not a
+/// strategy here). State changes are logged once each.
 /// </summary>
 internal static class BackendResilience
 {
@@ -16,15 +15,14 @@ internal static class BackendResilience
     {
         services.AddResiliencePipeline(RedisBackend.PipelineName, (pipeline, context) =>
         {
-            var options = context.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value;
             var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BackendResilience).FullName!);
             pipeline
                 .AddCircuitBreaker(new CircuitBreakerStrategyOptions
                 {
                     ShouldHandle = new PredicateBuilder()
                         .Handle<RedisConnectionException>()
-                        .Handle<RedisTimeoutException>()
-                        .Handle<TimeoutRejectedException>(),
+                        // RedisTimeoutException included: it is a TimeoutException too.
+                        .Handle<TimeoutException>(),
                     FailureRatio = 0.5,
                     MinimumThroughput = 4,
                     SamplingDuration = TimeSpan.FromSeconds(5),
@@ -39,8 +37,7 @@ internal static class BackendResilience
                         logger.LogInformation("Backend circuit closed: the backend answers again");
                         return ValueTask.CompletedTask;
                     },
-                })
-                .AddTimeout(options.BackendTimeout);
+                });
         });
         return services;
     }

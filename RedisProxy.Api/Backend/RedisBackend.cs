@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Polly;
 using Polly.CircuitBreaker;
+using Microsoft.Extensions.Options;
 using Polly.Registry;
-using Polly.Timeout;
+using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Telemetry;
 using StackExchange.Redis;
@@ -10,10 +11,11 @@ using StackExchange.Redis;
 namespace RedisProxy.Api.Backend;
 
 /// <summary>
-/// The backing Redis as the proxy core sees it: every call runs through the resilience pipeline (a timeout
-/// inside a circuit breaker) and every failure comes out as one of the <see cref="ProxyFailureException"/> kinds.
+/// The backing Redis as the proxy core sees it: every call is bounded by BACKEND_TIMEOUT_MS and runs through the
+/// resilience pipeline (a circuit breaker), and every failure comes out as one of the <see cref="ProxyFailureException"/> kinds.
 /// </summary>
-internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipelineProvider<string> pipelines, ProxyMetrics metrics)
+internal sealed class RedisBackend(
+    IConnectionMultiplexer redis, ResiliencePipelineProvider<string> pipelines, ProxyMetrics metrics, IOptions<ProxyOptions> options, TimeProvider time)
 {
     public const string PipelineName = "redis-backend";
 
@@ -23,6 +25,8 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
     private static readonly BackendOperation DelCommand = new("del");
 
     private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(PipelineName);
+    private readonly TimeSpan _timeout = options.Value.BackendTimeout;
+    private readonly TimeProvider _time = time;
 
     /// <summary>The value of a string key, leased from a pool (the caller disposes it); null when the key is absent.</summary>
     public async Task<Lease<byte>?> GetAsync(byte[] key, CancellationToken cancellationToken)
@@ -65,15 +69,16 @@ internal sealed class RedisBackend(IConnectionMultiplexer redis, ResiliencePipel
         {
             var result = await _pipeline.ExecuteAsync(
                 static (s, token) =>
-                    // StackExchange.Redis takes no token, so the wait is what the timeout cancels. Returned as is, not
-                    // awaited in a lambda of its own: one async state machine less per backend call.
-                    new ValueTask<TResult>(s.command(s.db, s.state).WaitAsync(token)),
-                (command, db: redis.GetDatabase(), state),
+                    // StackExchange.Redis takes no token, so the wait is what is bounded: one timer per call, where a
+                    // Polly timeout strategy would add a token source and a registration. Returned as is, not awaited
+                    // in a lambda of its own: one async state machine less per backend call.
+                    new ValueTask<TResult>(s.command(s.db, s.state).WaitAsync(s.timeout, s.time, token)),
+                (command, db: redis.GetDatabase(), state, timeout: _timeout, time: _time),
                 cancellationToken);
             outcome = "ok";
             return result;
         }
-        catch (Exception e) when (e is TimeoutRejectedException or RedisTimeoutException)
+        catch (TimeoutException e)
         {
             outcome = "timeout";
             throw new BackendTimeoutException("the backend did not answer in time", e);

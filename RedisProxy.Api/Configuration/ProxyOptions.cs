@@ -113,6 +113,13 @@ public sealed class ProxyOptions
     /// </summary>
     public bool InlineScheduling { get; set; } = true;
 
+    /// <summary>
+    /// PROXY_IO_THREADS: with inline scheduling, how many socket event threads serve every connection. Half the
+    /// processors by default (at least one): the other half is left to the thread pool, the garbage collector and,
+    /// on a shared machine, the clients and Redis, so the event threads are not taken off their cores.
+    /// </summary>
+    public int IoThreads { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
     /// <summary>Problems found while reading the settings; start-up stops when there is any.</summary>
     internal List<string> Problems { get; } = [];
 }

@@ -26,6 +26,7 @@ internal static class ProxyOptionsReader
         options.RedisPassword = reader.OptionalText("REDIS_PASSWORD");
         options.RedisTls = reader.Boolean("REDIS_TLS", options.RedisTls);
         options.InlineScheduling = reader.Boolean("PROXY_INLINE_SCHEDULING", options.InlineScheduling);
+        options.IoThreads = reader.Integer("PROXY_IO_THREADS", options.IoThreads, 1, 1024);
         options.CacheExpiry = TimeSpan.FromSeconds(
             reader.PositiveNumber("CACHE_EXPIRY", options.CacheExpiry.TotalSeconds, TimeSpan.FromDays(3650).TotalSeconds));
         options.CacheCapacity = reader.Integer("CACHE_CAPACITY", options.CacheCapacity, 1, 100_000_000);

@@ -57,7 +57,7 @@ internal static class ProxyHostingExtensions
 
         if (settings.InlineScheduling)
         {
-            InlineSocketScheduling.Enable(builder);
+            InlineSocketScheduling.Enable(builder, settings.IoThreads);
         }
 
         builder.WebHost.ConfigureKestrel(kestrel => ListenOnProxyPorts(kestrel, settings));

@@ -108,6 +108,8 @@ public sealed class ApiProcess : IAsyncDisposable
             {
                 if (HasExited)
                 {
+                    // Lets the output readers drain first, so the message carries what the process said before it exited.
+                    await _process.WaitForExitAsync();
                     throw new InvalidOperationException($"The API exited with {_process.ExitCode}: {Output}");
                 }
 
