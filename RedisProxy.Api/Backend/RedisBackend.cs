@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
-using Microsoft.Extensions.Options;
 using Polly.Registry;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
