@@ -98,6 +98,7 @@ def main():
     parser.add_argument("--connections", type=int)
     parser.add_argument("--value-bytes", type=int)
     parser.add_argument("--resp-requests", type=int)
+    parser.add_argument("--proxy-env", default="")
     args = parser.parse_args()
 
     runs = {}
@@ -129,7 +130,8 @@ def main():
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
         "settings": {"wrk_seconds": args.seconds, "connections": args.connections, "wrk_threads": 1,
-                     "value_bytes": args.value_bytes, "redis_benchmark_requests": args.resp_requests},
+                     "value_bytes": args.value_bytes, "redis_benchmark_requests": args.resp_requests,
+                     "proxy_env": args.proxy_env},
         "scenarios": rows,
     }
     with open(os.path.join(args.results, "latest.json"), "w") as f:
@@ -158,6 +160,7 @@ def main():
     table = "\n".join(lines)
     m = report["machine"]
     header = (f'Measured {report["date"]} on {m["cores"]} x {m["cpu"]}, {m["memory_gib"]} GiB, .NET SDK {m["dotnet_sdk"]}; '
+              f'proxy settings: {args.proxy_env or "the defaults"}; '
               f'wrk 1 thread, {args.connections} connections, {args.seconds} s per run; '
               f'load average at the end {m["load_average_at_end"]:.2f}.')
     with open(os.path.join(args.results, "latest.md"), "w") as f:

@@ -12,7 +12,8 @@
 # bench/results/latest.json, latest.md and ratios.svg and prints the table.
 #
 # Settings (environment): BENCH_SECONDS (wrk duration per run, default 8), BENCH_CONNECTIONS (default 16),
-# BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+12 must be free), BENCH_RESP_REQUESTS (default 200000).
+# BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+12 must be free), BENCH_RESP_REQUESTS (default 200000),
+# BENCH_PROXY_ENV (settings for every proxy, e.g. "PROXY_INLINE_SCHEDULING=true"; default none: the shipped defaults).
 set -euo pipefail
 
 if [[ -z "${BENCH_BOUNDED:-}" ]]; then
@@ -26,6 +27,7 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-8}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 BASE=${BENCH_PORT_BASE:-17400}
 RESP_REQUESTS=${BENCH_RESP_REQUESTS:-200000}
+read -r -a PROXY_ENV <<<"${BENCH_PROXY_ENV:-}"
 VALUE_BYTES=64
 MISS_KEYS=10000
 
@@ -93,7 +95,7 @@ wait_for_port "$REDIS_PORT" redis
 start_proxy() {
   local name=$1 http=$2 management=$3 resp=$4 capacity=$5
   shift 5
-  env "$@" ASPNETCORE_ENVIRONMENT=Production PROXY_IP=127.0.0.1 PROXY_PORT=$http PROXY_MANAGEMENT_PORT=$management \
+  env "${PROXY_ENV[@]}" "$@" ASPNETCORE_ENVIRONMENT=Production PROXY_IP=127.0.0.1 PROXY_PORT=$http PROXY_MANAGEMENT_PORT=$management \
     PROXY_RESP_PORT=$resp REDIS_SERVER_IP=127.0.0.1 REDIS_SERVER_PORT=$REDIS_PORT CACHE_CAPACITY=$capacity \
     bash -c 'cd "$(dirname "$1")" && exec dotnet "$1"' proxy "$API_DLL" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
@@ -188,4 +190,5 @@ fi
 
 mkdir -p "$RESULTS"
 python3 bench/report.py "$RAW" "$RESULTS" \
-  --seconds "$SECONDS_PER_RUN" --connections "$CONNECTIONS" --value-bytes "$VALUE_BYTES" --resp-requests "$RESP_REQUESTS"
+  --seconds "$SECONDS_PER_RUN" --connections "$CONNECTIONS" --value-bytes "$VALUE_BYTES" --resp-requests "$RESP_REQUESTS" \
+  --proxy-env "${BENCH_PROXY_ENV:-}"

@@ -5,13 +5,13 @@ using StackExchange.Redis;
 namespace RedisProxy.SystemTests.Reliability;
 
 /// <summary>
-/// PROXY_INLINE_SCHEDULING=false, the opt-out from the default inline scheduling (which every other test runs with):
-/// both doors keep serving correct values under concurrent hits, misses and writes when requests run on the pool.
+/// PROXY_INLINE_SCHEDULING=true, with one event thread (PROXY_IO_THREADS=1): both doors keep serving correct values
+/// under concurrent hits, misses and writes when requests run on the socket event thread.
 /// </summary>
-public sealed class PoolSchedulingTests
+public sealed class InlineSchedulingTests
 {
     [Fact]
-    public async Task On_the_thread_pool_both_doors_serve_concurrent_hits_misses_and_writes_correctly()
+    public async Task With_inline_scheduling_both_doors_serve_concurrent_hits_misses_and_writes_correctly()
     {
         await using var redis = new RedisServerProcess();
         await redis.StartAsync();
@@ -19,13 +19,14 @@ public sealed class PoolSchedulingTests
         {
             for (var i = 0; i < 200; i++)
             {
-                await seed.GetDatabase().StringSetAsync($"pool:{i}", $"value:{i}");
+                await seed.GetDatabase().StringSetAsync($"inline:{i}", $"value:{i}");
             }
         }
 
         await using var api = ApiProcess.StartOver(redis, new Dictionary<string, string>
         {
-            ["PROXY_INLINE_SCHEDULING"] = "false",
+            ["PROXY_INLINE_SCHEDULING"] = "true",
+            ["PROXY_IO_THREADS"] = "1",
             ["CACHE_CAPACITY"] = "50",
             ["BACKEND_TIMEOUT_MS"] = "10000",
         });
@@ -40,7 +41,7 @@ public sealed class PoolSchedulingTests
             {
                 for (var i = worker; i < 200; i += 16)
                 {
-                    var key = $"pool:{i}";
+                    var key = $"inline:{i}";
                     using var response = await http.GetAsync($"/{key}");
                     Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                     var body = await ProxyApp.ReadJsonAsync(response);
@@ -48,8 +49,8 @@ public sealed class PoolSchedulingTests
                     Assert.Equal($"value:{i}", (string?)await resp.GetDatabase().StringGetAsync(key));
                 }
 
-                Assert.True(await resp.GetDatabase().StringSetAsync($"pool:written:{worker}", $"w{pass}"));
-                Assert.Equal($"w{pass}", (await http.GetStringAsync($"/pool:written:{worker}")).Split('"')[3]);
+                Assert.True(await resp.GetDatabase().StringSetAsync($"inline:written:{worker}", $"w{pass}"));
+                Assert.Equal($"w{pass}", (await http.GetStringAsync($"/inline:written:{worker}")).Split('"')[3]);
             }
         });
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(120));
