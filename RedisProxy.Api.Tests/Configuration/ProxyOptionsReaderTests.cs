@@ -22,7 +22,7 @@ public sealed class ProxyOptionsReaderTests
         Assert.Equal((512 * 1024 * 1024, 1024 * 1024, 64 * 1024), (options.RespMaxBulkBytes, options.RespMaxMultibulkLength, options.RespMaxInlineBytes));
         Assert.Null(options.RequirePass);
         Assert.False(options.InlineScheduling);
-        Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), options.IoThreads);
+        Assert.Equal(Environment.ProcessorCount, options.IoThreads);
     }
 
     [Fact]

@@ -114,11 +114,12 @@ public sealed class ProxyOptions
     public bool InlineScheduling { get; set; }
 
     /// <summary>
-    /// PROXY_IO_THREADS: with inline scheduling, how many socket event threads serve every connection. Half the
-    /// processors by default (at least one): the other half is left to the thread pool, the garbage collector and,
-    /// on a shared machine, the clients and Redis, so the event threads are not taken off their cores.
+    /// PROXY_IO_THREADS: with inline scheduling, how many socket event threads serve every connection. One per
+    /// processor by default, as the runtime itself chooses: a single thread is the fastest on a small machine shared
+    /// with its clients, but it serves every socket of the process, and on a heavily loaded machine it was starved
+    /// for long enough to break a 1 s RESP frame timeout (docs/performance.md).
     /// </summary>
-    public int IoThreads { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+    public int IoThreads { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Problems found while reading the settings; start-up stops when there is any.</summary>
     internal List<string> Problems { get; } = [];
