@@ -113,6 +113,27 @@ public sealed class RespReadDeadlineTests
     }
 
     [Fact]
+    public async Task A_passed_deadline_waits_while_the_clients_bytes_lie_unread_then_cuts_off_once_they_are_read()
+    {
+        var unread = true;
+        using var deadline = new RespReadDeadline(_time, TimeSpan.Zero, TimeSpan.FromSeconds(1), _pipe.Reader, () => unread);
+        deadline.Received(completedCommands: false, partialFrameLeft: true);
+        var read = ArmAndRead(deadline);
+
+        // The proxy fell behind: the rest of the command sits in the socket when the frame deadline passes.
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.False(read.IsCompleted);
+        Assert.False(deadline.HasPassed);
+
+        // Once read, and still no whole command, the client is judged again at the next look.
+        unread = false;
+        _time.Advance(RespReadDeadline.UnreadBytesRecheck);
+        Assert.True(read.IsCompleted);
+        Assert.True((await read).IsCanceled);
+        Assert.True(deadline.HasPassed);
+    }
+
+    [Fact]
     public void With_both_timeouts_off_a_connection_may_wait_for_ever()
     {
         using var deadline = new RespReadDeadline(_time, TimeSpan.Zero, TimeSpan.Zero, _pipe.Reader);

@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace RedisProxy.Api.Resp;
 
@@ -11,7 +13,9 @@ internal sealed class RespConnectionHandler(RespServerContext server, ILogger<Re
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var id = server.Clients.Connect();
-        using var session = new RespSession(connection.Transport.Input, connection.Transport.Output, id, server, connection.ConnectionClosed);
+        var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+        using var session = new RespSession(
+            connection.Transport.Input, connection.Transport.Output, id, server, connection.ConnectionClosed, socket is null ? null : () => HasUnreadBytes(socket));
         try
         {
             await session.RunAsync();
@@ -31,6 +35,19 @@ internal sealed class RespConnectionHandler(RespServerContext server, ILogger<Re
         finally
         {
             server.Clients.Disconnect();
+        }
+    }
+
+    /// <summary>Bytes the client sent that the transport has not read yet; asked only when a read deadline passes.</summary>
+    private static bool HasUnreadBytes(Socket socket)
+    {
+        try
+        {
+            return socket.Available > 0;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            return false;
         }
     }
 }

@@ -10,16 +10,22 @@ namespace RedisProxy.Api.Resp;
 /// Re-arming is lazy: activity only moves the idle deadline later, so a timer already due sooner is left alone
 /// (changing a timer takes a lock shared by many timers, once per read); when it fires early it checks the real
 /// deadline and sets itself again instead of cancelling.
+/// A deadline also does not count while the client's bytes wait unread in the socket: then the proxy is behind (a
+/// busy or starved machine), not the client, and the timer looks again shortly instead of closing the connection.
 /// </summary>
 internal sealed class RespReadDeadline : IDisposable
 {
     private const long NoFrame = -1;
+
+    /// <summary>How soon a passed deadline is looked at again while the client's bytes wait unread.</summary>
+    internal static readonly TimeSpan UnreadBytesRecheck = TimeSpan.FromMilliseconds(100);
 
     private readonly TimeProvider _time;
     private readonly TimeSpan _idleTimeout;
     private readonly TimeSpan _frameTimeout;
     private readonly ITimer? _timer;
     private readonly PipeReader _input;
+    private readonly Func<bool> _unreadBytesWaiting;
     private readonly Lock _arming = new();
     // When the timer fires (a timestamp of _time), long.MaxValue when it is not set; guarded by _arming.
     private long _timerDue = long.MaxValue;
@@ -28,12 +34,14 @@ internal sealed class RespReadDeadline : IDisposable
 
     /// <param name="idleTimeout">Zero for no idle limit.</param>
     /// <param name="frameTimeout">Zero for no limit on how long one command may take to arrive.</param>
-    public RespReadDeadline(TimeProvider time, TimeSpan idleTimeout, TimeSpan frameTimeout, PipeReader input)
+    /// <param name="unreadBytesWaiting">Whether the client's bytes are waiting unread (in the socket); none when null.</param>
+    public RespReadDeadline(TimeProvider time, TimeSpan idleTimeout, TimeSpan frameTimeout, PipeReader input, Func<bool>? unreadBytesWaiting = null)
     {
         _time = time;
         _idleTimeout = idleTimeout;
         _frameTimeout = frameTimeout;
         _input = input;
+        _unreadBytesWaiting = unreadBytesWaiting ?? (static () => false);
         _lastActivity = time.GetTimestamp();
         if (idleTimeout > TimeSpan.Zero || frameTimeout > TimeSpan.Zero)
         {
@@ -41,8 +49,8 @@ internal sealed class RespReadDeadline : IDisposable
         }
     }
 
-    /// <summary>True once a deadline has passed: the connection should close.</summary>
-    public bool HasPassed => Remaining() <= TimeSpan.Zero;
+    /// <summary>True once a deadline has passed and nothing the client sent is waiting unread: the connection should close.</summary>
+    public bool HasPassed => Remaining() <= TimeSpan.Zero && !_unreadBytesWaiting();
 
     /// <summary>
     /// Records that bytes arrived and were handled: whether they completed any command, and whether part of a command
@@ -102,6 +110,13 @@ internal sealed class RespReadDeadline : IDisposable
             {
                 // Fired early: activity moved the deadline since the timer was set.
                 SetTimer(now, remaining.Value);
+                return;
+            }
+
+            if (_unreadBytesWaiting())
+            {
+                // The client did send; the proxy has not read it yet. Judged again once it has had the chance.
+                SetTimer(now, UnreadBytesRecheck);
                 return;
             }
         }

@@ -32,7 +32,8 @@ internal sealed partial class RespSession : IDisposable
     private long _neededBytes;
     private bool _closing;
 
-    public RespSession(PipeReader input, PipeWriter output, long id, RespServerContext server, CancellationToken closed)
+    /// <param name="unreadBytesWaiting">Whether the client's bytes wait unread in its socket (see <see cref="RespReadDeadline"/>).</param>
+    public RespSession(PipeReader input, PipeWriter output, long id, RespServerContext server, CancellationToken closed, Func<bool>? unreadBytesWaiting = null)
     {
         _input = input;
         _output = output;
@@ -41,7 +42,7 @@ internal sealed partial class RespSession : IDisposable
         _proxy = server.Proxy;
         _limits = server.Limits;
         _closed = closed;
-        _deadline = new RespReadDeadline(server.Time, server.Settings.RespIdleTimeout, server.Settings.RespFrameTimeout, input);
+        _deadline = new RespReadDeadline(server.Time, server.Settings.RespIdleTimeout, server.Settings.RespFrameTimeout, input, unreadBytesWaiting);
         Id = id;
         _authenticated = !server.Password.IsRequired;
     }

@@ -62,17 +62,19 @@ public sealed class RespSlowClientTests(RespTimeoutProxy proxy) : IClassFixture<
     public async Task A_slow_client_that_completes_each_command_in_time_is_served_to_the_end()
     {
         await using var slow = await RawResp.OpenAsync(proxy.Api.RespEndpoint);
-        const int Commands = 8;
+        const int Commands = 20;
+        var pause = TimeSpan.FromMilliseconds(100);
 
-        // Each command in two halves 400 ms apart, and 400 ms between commands: ~6 s in all, far past both
-        // timeouts, yet no command takes 1 s to arrive and the client is never silent for 3 s.
+        // Each command in two halves 100 ms apart, and 100 ms between commands: ~4 s in all, past both timeouts, yet
+        // no command takes 1 s to arrive and the client is never silent for 3 s. The wide margins keep this true on
+        // a loaded machine, where this test's own pauses may run long.
         for (var i = 0; i < Commands; i++)
         {
-            var command = $"*3\r\n$3\r\nSET\r\n$6\r\nslow:{i}\r\n$7\r\nvalue:{i}\r\n";
+            var command = $"*3\r\n$3\r\nSET\r\n$7\r\nslow:{i:D2}\r\n$8\r\nvalue:{i:D2}\r\n";
             await slow.SendAsync(command[..(command.Length / 2)]);
-            await Task.Delay(TimeSpan.FromMilliseconds(400));
+            await Task.Delay(pause);
             await slow.SendAsync(command[(command.Length / 2)..]);
-            await Task.Delay(TimeSpan.FromMilliseconds(400));
+            await Task.Delay(pause);
         }
 
         for (var i = 0; i < Commands; i++)
@@ -80,6 +82,6 @@ public sealed class RespSlowClientTests(RespTimeoutProxy proxy) : IClassFixture<
             Assert.Equal("+OK\r\n", await slow.ReadReplyAsync());
         }
 
-        Assert.Equal("$7\r\nvalue:7\r\n", await slow.CallAsync("*2\r\n$3\r\nGET\r\n$6\r\nslow:7\r\n"));
+        Assert.Equal("$8\r\nvalue:19\r\n", await slow.CallAsync("*2\r\n$3\r\nGET\r\n$7\r\nslow:19\r\n"));
     }
 }
