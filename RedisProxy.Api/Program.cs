@@ -13,5 +13,14 @@ if (settings.Problems.Count > 0)
 
 var app = builder.Build();
 app.MapRedisProxy();
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception e) when (ListenFailure.Is(e))
+{
+    Console.Error.WriteLine(ListenFailure.Describe(e, settings));
+    return 1;
+}
+
 return 0;

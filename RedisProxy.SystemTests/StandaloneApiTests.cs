@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using RedisProxy.SystemTests.Infrastructure;
 
 namespace RedisProxy.SystemTests;
@@ -25,6 +27,28 @@ public sealed class StandaloneApiTests
         Assert.StartsWith("RedisProxy cannot start:", message, StringComparison.Ordinal);
         Assert.Contains(name, message, StringComparison.Ordinal);
         Assert.Contains($"'{value}'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_port_already_in_use_stops_start_up_with_a_message_naming_its_setting_not_a_crash()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        await using var api = ApiProcess.Start(new Dictionary<string, string>
+        {
+            ["PROXY_RESP_PORT"] = port.ToString(CultureInfo.InvariantCulture),
+        });
+
+        var exitCode = await api.WaitForExitAsync(StartTimeout);
+
+        // 1, not the 134 of an aborted process; and the last word is which setting to change.
+        Assert.Equal(1, exitCode);
+        Assert.Contains(
+            $"RedisProxy cannot start: cannot listen on PROXY_RESP_PORT {port} at 127.0.0.1: it is already in use by another process.",
+            api.Output,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", api.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,22 +12,26 @@ namespace RedisProxy.SystemTests.Infrastructure;
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    // What the API says when another process took one of its ports between our probe and its bind.
+    private const string PortTaken = "already in use by another process";
+    private const int MaxRelaunches = 3;
 
-    private ApiProcess(Process process, int httpPort, int managementPort, int respPort)
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly StringBuilder _output = new();
+    private Process _process;
+    private int _relaunches;
+
+    private ApiProcess(IReadOnlyDictionary<string, string> environment)
     {
-        _process = process;
-        HttpPort = httpPort;
-        ManagementPort = managementPort;
-        RespPort = respPort;
+        _environment = environment;
+        _process = Launch();
     }
 
-    public int HttpPort { get; }
+    public int HttpPort { get; private set; }
 
-    public int ManagementPort { get; }
+    public int ManagementPort { get; private set; }
 
-    public int RespPort { get; }
+    public int RespPort { get; private set; }
 
     public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort}");
 
@@ -53,33 +57,7 @@ public sealed class ApiProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts the built API with <paramref name="environment"/> on free loopback ports.</summary>
-    public static ApiProcess Start(IReadOnlyDictionary<string, string> environment)
-    {
-        var (http, management, resp) = (FreePort(), FreePort(), FreePort());
-        var start = new ProcessStartInfo("dotnet", [ApiAssemblyPath()])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["PROXY_IP"] = "127.0.0.1";
-        start.Environment["PROXY_PORT"] = Invariant(http);
-        start.Environment["PROXY_MANAGEMENT_PORT"] = Invariant(management);
-        start.Environment["PROXY_RESP_PORT"] = Invariant(resp);
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The API did not start.");
-        var api = new ApiProcess(process, http, management, resp);
-        process.OutputDataReceived += (_, e) => api.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => api.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return api;
-    }
+    public static ApiProcess Start(IReadOnlyDictionary<string, string> environment) => new(environment);
 
     /// <summary>Starts the API over <paramref name="redis"/>, by the seed's REDIS_SERVER_IP and REDIS_SERVER_PORT.</summary>
     public static ApiProcess StartOver(RedisServerProcess redis, IReadOnlyDictionary<string, string>? environment = null)
@@ -102,14 +80,25 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>Waits until the HTTP port answers /ping.</summary>
     public async Task WaitUntilServingAsync(TimeSpan timeout)
     {
-        using var http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(2) };
-        await Eventually.MatchesAsync(
+        var http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            await Eventually.MatchesAsync(
             async () =>
             {
                 if (HasExited)
                 {
                     // Lets the output readers drain first, so the message carries what the process said before it exited.
                     await _process.WaitForExitAsync();
+                    if (_process.ExitCode == 1 && Output.Contains(PortTaken, StringComparison.Ordinal) && _relaunches++ < MaxRelaunches)
+                    {
+                        // A free port probed here can be taken by another test's process before the API binds it.
+                        Relaunch();
+                        http.Dispose();
+                        http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(2) };
+                        return false;
+                    }
+
                     throw new InvalidOperationException($"The API exited with {_process.ExitCode}: {Output}");
                 }
 
@@ -126,6 +115,11 @@ public sealed class ApiProcess : IAsyncDisposable
             serving => serving,
             timeout,
             "the API to answer /ping");
+        }
+        finally
+        {
+            http.Dispose();
+        }
     }
 
     /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop a service.</summary>
@@ -144,6 +138,45 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private Process Launch()
+    {
+        (HttpPort, ManagementPort, RespPort) = (FreePort(), FreePort(), FreePort());
+        var start = new ProcessStartInfo("dotnet", [ApiAssemblyPath()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["PROXY_IP"] = "127.0.0.1";
+        start.Environment["PROXY_PORT"] = Invariant(HttpPort);
+        start.Environment["PROXY_MANAGEMENT_PORT"] = Invariant(ManagementPort);
+        start.Environment["PROXY_RESP_PORT"] = Invariant(RespPort);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in _environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The API did not start.");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Starts the API again on fresh ports; the exited process's output is dropped with it.</summary>
+    private void Relaunch()
+    {
+        _process.Dispose();
+        lock (_output)
+        {
+            _output.Clear();
+        }
+
+        _process = Launch();
     }
 
     private void Append(string? line)

@@ -1,0 +1,24 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using RedisProxy.Api.Configuration;
+
+namespace RedisProxy.Api.Hosting;
+
+/// <summary>
+/// A port the proxy cannot listen on (taken by another process, or not allowed) stops start-up with one line that
+/// names the setting, instead of an unhandled exception and an aborted process.
+/// </summary>
+internal static class ListenFailure
+{
+    /// <summary>Kestrel reports a failed bind as an IOException around the socket's own error.</summary>
+    public static bool Is(Exception e) => e is IOException { InnerException: AddressInUseException or SocketException };
+
+    public static string Describe(Exception e, ProxyOptions settings)
+    {
+        var setting = new[] { ("PROXY_PORT", settings.HttpPort), ("PROXY_RESP_PORT", settings.RespPort), ("PROXY_MANAGEMENT_PORT", settings.ManagementPort) }
+            .FirstOrDefault(p => p.Item2 != 0 && e.Message.Contains($":{p.Item2}", StringComparison.Ordinal));
+        var where = setting.Item1 is null ? "one of its ports" : $"{setting.Item1} {setting.Item2}";
+        var why = e.InnerException is AddressInUseException ? "it is already in use by another process" : e.InnerException!.Message;
+        return $"RedisProxy cannot start: cannot listen on {where} at {settings.ListenAddress}: {why}.";
+    }
+}
