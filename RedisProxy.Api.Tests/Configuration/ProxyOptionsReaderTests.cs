@@ -21,16 +21,16 @@ public sealed class ProxyOptionsReaderTests
         Assert.Equal(11, options.MaxConcurrentRequests);
         Assert.Equal((512 * 1024 * 1024, 1024 * 1024, 64 * 1024), (options.RespMaxBulkBytes, options.RespMaxMultibulkLength, options.RespMaxInlineBytes));
         Assert.Null(options.RequirePass);
-        Assert.False(options.InlineScheduling);
+        Assert.True(options.InlineScheduling);
         Assert.Equal(Environment.ProcessorCount, options.IoThreads);
     }
 
     [Fact]
     public void Inline_scheduling_and_its_event_threads_are_read()
     {
-        var options = Read(new() { ["PROXY_INLINE_SCHEDULING"] = "true", ["PROXY_IO_THREADS"] = "3" });
+        var options = Read(new() { ["PROXY_INLINE_SCHEDULING"] = "false", ["PROXY_IO_THREADS"] = "3" });
 
-        Assert.True(options.InlineScheduling);
+        Assert.False(options.InlineScheduling);
         Assert.Equal(3, options.IoThreads);
     }
 

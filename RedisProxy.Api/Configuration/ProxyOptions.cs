@@ -108,10 +108,10 @@ public sealed class ProxyOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// PROXY_INLINE_SCHEDULING: run requests on the socket event threads instead of handing each to the thread pool.
-    /// Faster (most thread switches per request go), but off by default: see <see cref="Hosting.InlineSocketScheduling"/>.
+    /// PROXY_INLINE_SCHEDULING: run requests on the socket event threads instead of handing each to the thread pool
+    /// (on by default: most thread switches per request go; see <see cref="Hosting.InlineSocketScheduling"/>).
     /// </summary>
-    public bool InlineScheduling { get; set; }
+    public bool InlineScheduling { get; set; } = true;
 
     /// <summary>
     /// PROXY_IO_THREADS: with inline scheduling, how many socket event threads serve every connection. One per

@@ -5,13 +5,16 @@ using StackExchange.Redis;
 namespace RedisProxy.SystemTests.Reliability;
 
 /// <summary>
-/// PROXY_INLINE_SCHEDULING=true, with one event thread (PROXY_IO_THREADS=1): both doors keep serving correct values
-/// under concurrent hits, misses and writes when requests run on the socket event thread.
+/// The scheduling modes besides the default (inline, an event thread per processor, which every other test runs
+/// with): a single event thread (PROXY_IO_THREADS=1) and the thread pool (PROXY_INLINE_SCHEDULING=false). In each,
+/// both doors keep serving correct values under concurrent hits, misses and writes.
 /// </summary>
-public sealed class InlineSchedulingTests
+public sealed class SchedulingModeTests
 {
-    [Fact]
-    public async Task With_inline_scheduling_both_doors_serve_concurrent_hits_misses_and_writes_correctly()
+    [Theory]
+    [InlineData("true", "1")]
+    [InlineData("false", "1")]
+    public async Task Both_doors_serve_concurrent_hits_misses_and_writes_correctly(string inlineScheduling, string ioThreads)
     {
         await using var redis = new RedisServerProcess();
         await redis.StartAsync();
@@ -25,8 +28,8 @@ public sealed class InlineSchedulingTests
 
         await using var api = ApiProcess.StartOver(redis, new Dictionary<string, string>
         {
-            ["PROXY_INLINE_SCHEDULING"] = "true",
-            ["PROXY_IO_THREADS"] = "1",
+            ["PROXY_INLINE_SCHEDULING"] = inlineScheduling,
+            ["PROXY_IO_THREADS"] = ioThreads,
             ["CACHE_CAPACITY"] = "50",
             ["BACKEND_TIMEOUT_MS"] = "10000",
         });
