@@ -121,6 +121,10 @@ public sealed class ProxyOptions
     /// </summary>
     public int IoThreads { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>The ports the proxy listens on, each with its setting's name; a RESP port of 0 (off) included.</summary>
+    internal (string Setting, int Port)[] ListeningPorts =>
+        [("PROXY_PORT", HttpPort), ("PROXY_RESP_PORT", RespPort), ("PROXY_MANAGEMENT_PORT", ManagementPort)];
+
     /// <summary>Problems found while reading the settings; start-up stops when there is any.</summary>
     internal List<string> Problems { get; } = [];
 }

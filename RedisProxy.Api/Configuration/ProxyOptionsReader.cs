@@ -51,10 +51,9 @@ internal static class ProxyOptionsReader
         options.CacheInvalidation = reader.Choice("CACHE_INVALIDATION", options.CacheInvalidation);
         options.ShutdownTimeout = reader.Seconds("SHUTDOWN_TIMEOUT_SECONDS", options.ShutdownTimeout, 0, 3600);
 
-        var ports = new[] { ("PROXY_PORT", options.HttpPort), ("PROXY_RESP_PORT", options.RespPort), ("PROXY_MANAGEMENT_PORT", options.ManagementPort) };
-        foreach (var clash in ports.Where(p => p.Item2 != 0).GroupBy(p => p.Item2).Where(g => g.Count() > 1))
+        foreach (var clash in options.ListeningPorts.Where(p => p.Port != 0).GroupBy(p => p.Port).Where(g => g.Count() > 1))
         {
-            options.Problems.Add($"{string.Join(" and ", clash.Select(p => p.Item1))} must differ (all are {clash.Key}).");
+            options.Problems.Add($"{string.Join(" and ", clash.Select(p => p.Setting))} must differ (all are {clash.Key}).");
         }
     }
 

@@ -15,9 +15,9 @@ internal static class ListenFailure
 
     public static string Describe(Exception e, ProxyOptions settings)
     {
-        var setting = new[] { ("PROXY_PORT", settings.HttpPort), ("PROXY_RESP_PORT", settings.RespPort), ("PROXY_MANAGEMENT_PORT", settings.ManagementPort) }
-            .FirstOrDefault(p => p.Item2 != 0 && e.Message.Contains($":{p.Item2}", StringComparison.Ordinal));
-        var where = setting.Item1 is null ? "one of its ports" : $"{setting.Item1} {setting.Item2}";
+        var (name, port) = settings.ListeningPorts
+            .FirstOrDefault(p => p.Port != 0 && e.Message.Contains($":{p.Port}", StringComparison.Ordinal));
+        var where = name is null ? "one of its ports" : $"{name} {port}";
         var why = e.InnerException is AddressInUseException ? "it is already in use by another process" : e.InnerException!.Message;
         return $"RedisProxy cannot start: cannot listen on {where} at {settings.ListenAddress}: {why}.";
     }
