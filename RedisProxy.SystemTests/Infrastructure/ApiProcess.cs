@@ -80,10 +80,9 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>Waits until the HTTP port answers /ping.</summary>
     public async Task WaitUntilServingAsync(TimeSpan timeout)
     {
-        var http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(2) };
-        try
-        {
-            await Eventually.MatchesAsync(
+        // No base address: a relaunch below moves the API to other ports, so each probe asks the current one.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.MatchesAsync(
             async () =>
             {
                 if (HasExited)
@@ -94,8 +93,6 @@ public sealed class ApiProcess : IAsyncDisposable
                     {
                         // A free port probed here can be taken by another test's process before the API binds it.
                         Relaunch();
-                        http.Dispose();
-                        http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(2) };
                         return false;
                     }
 
@@ -104,7 +101,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
                 try
                 {
-                    using var response = await http.GetAsync("/ping");
+                    using var response = await http.GetAsync(new Uri(HttpAddress, "/ping"));
                     return response.StatusCode == HttpStatusCode.OK;
                 }
                 catch (HttpRequestException)
@@ -115,11 +112,6 @@ public sealed class ApiProcess : IAsyncDisposable
             serving => serving,
             timeout,
             "the API to answer /ping");
-        }
-        finally
-        {
-            http.Dispose();
-        }
     }
 
     /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop a service.</summary>
