@@ -7,8 +7,7 @@ builder.AddServiceDefaults(ProxyTelemetry.Name);
 var settings = builder.AddRedisProxy();
 if (settings.Problems.Count > 0)
 {
-    Console.Error.WriteLine($"RedisProxy cannot start: {string.Join(" ", settings.Problems)}");
-    return 2;
+    return CannotStart(string.Join(" ", settings.Problems), exitCode: 2);
 }
 
 var app = builder.Build();
@@ -19,8 +18,14 @@ try
 }
 catch (Exception e) when (ListenFailure.Is(e))
 {
-    Console.Error.WriteLine(ListenFailure.Describe(e, settings));
-    return 1;
+    return CannotStart(ListenFailure.Describe(e, settings), exitCode: 1);
 }
 
 return 0;
+
+// One line on standard error, the same start for every reason: 2 for bad settings, 1 for a port that cannot be had.
+static int CannotStart(string why, int exitCode)
+{
+    Console.Error.WriteLine($"RedisProxy cannot start: {why}");
+    return exitCode;
+}
