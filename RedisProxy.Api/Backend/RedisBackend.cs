@@ -26,7 +26,6 @@ internal sealed class RedisBackend(
 
     private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(PipelineName);
     private readonly TimeSpan _timeout = options.Value.BackendTimeout;
-    private readonly TimeProvider _time = time;
 
     /// <summary>The value of a string key, leased from a pool (the caller disposes it); null when the key is absent.</summary>
     public async Task<Lease<byte>?> GetAsync(byte[] key, CancellationToken cancellationToken)
@@ -73,7 +72,7 @@ internal sealed class RedisBackend(
                     // Polly timeout strategy would add a token source and a registration. Returned as is, not awaited
                     // in a lambda of its own: one async state machine less per backend call.
                     new ValueTask<TResult>(s.command(s.db, s.state).WaitAsync(s.timeout, s.time, token)),
-                (command, db: redis.GetDatabase(), state, timeout: _timeout, time: _time),
+                (command, db: redis.GetDatabase(), state, timeout: _timeout, time),
                 cancellationToken);
             outcome = "ok";
             return result;
