@@ -8,32 +8,61 @@ namespace RedisProxy.Api.Resp;
 /// <summary>
 /// Writes replies straight into the connection's output pipe, in RESP2 or RESP3. A bulk value goes from the caller's
 /// memory (the cache entry) into the pipe in one copy; nothing here allocates except error messages.
+/// Replies fill the pipe's memory and are committed to it (<see cref="PipeWriter.Advance"/>) only when that memory is
+/// full or the batch is flushed: each <c>Advance</c> takes the pipe's lock, which cost a lock per reply part before.
 /// </summary>
 internal sealed class RespReplyWriter(PipeWriter output)
 {
+    // The pipe's memory being filled, and how much of it holds replies not yet committed.
+    private Memory<byte> _memory;
+    private int _buffered;
+
     /// <summary>2 until a HELLO 3 switches the connection to RESP3.</summary>
     public int Protocol { get; set; } = 2;
 
-    public long UnflushedBytes => output.CanGetUnflushedBytes ? output.UnflushedBytes : 0;
+    /// <summary>Reply bytes written and not yet flushed, committed or not.</summary>
+    public long UnflushedBytes => (output.CanGetUnflushedBytes ? output.UnflushedBytes : 0) + _buffered;
 
-    public void WriteRaw(ReadOnlySpan<byte> reply) => output.Write(reply);
+    /// <summary>Commits what is written and sends it: the only way replies leave.</summary>
+    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken)
+    {
+        Commit();
+        return output.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Hands what is written to the pipe, without sending it.</summary>
+    public void Commit()
+    {
+        if (_buffered > 0)
+        {
+            output.Advance(_buffered);
+            _buffered = 0;
+        }
+
+        // Memory the pipe gave out is not ours to write once anything was committed.
+        _memory = default;
+    }
+
+    public void WriteRaw(ReadOnlySpan<byte> reply) => WriteBytes(reply);
 
     public void WriteBulk(ReadOnlySpan<byte> value)
     {
         WritePrefixed((byte)'$', value.Length);
-        output.Write(value);
-        output.Write(RespReplies.Crlf);
+        WriteBytes(value);
+        WriteBytes(RespReplies.Crlf);
     }
 
     public void WriteBulk(string text)
     {
-        WritePrefixed((byte)'$', Encoding.UTF8.GetByteCount(text));
-        Encoding.UTF8.GetBytes(text, output);
-        output.Write(RespReplies.Crlf);
+        var length = Encoding.UTF8.GetByteCount(text);
+        WritePrefixed((byte)'$', length);
+        Encoding.UTF8.GetBytes(text, Reserve(length));
+        _buffered += length;
+        WriteBytes(RespReplies.Crlf);
     }
 
     /// <summary>An absent value: <c>$-1</c> in RESP2, <c>_</c> in RESP3.</summary>
-    public void WriteNull() => output.Write(Protocol == 3 ? RespReplies.Null : RespReplies.NullBulk);
+    public void WriteNull() => WriteBytes(Protocol == 3 ? RespReplies.Null : RespReplies.NullBulk);
 
     public void WriteInteger(long value) => WritePrefixed((byte)':', value);
 
@@ -55,41 +84,78 @@ internal sealed class RespReplyWriter(PipeWriter output)
     /// <summary>An error reply; <paramref name="message"/> starts with its code (<c>ERR</c>, <c>WRONGTYPE</c>…).</summary>
     public void WriteError(string message)
     {
-        output.Write("-"u8);
+        WriteBytes("-"u8);
         WriteLine(message);
     }
 
     /// <summary><c>-ERR Protocol error: {detail}</c>, the last thing a connection hears before it is closed.</summary>
     public void WriteProtocolError(string detail)
     {
-        output.Write(RespReplies.ProtocolErrorPrefix);
+        WriteBytes(RespReplies.ProtocolErrorPrefix);
         WriteLine(detail);
     }
 
     public void WriteSimpleString(string text)
     {
-        output.Write("+"u8);
+        WriteBytes("+"u8);
         WriteLine(text);
     }
 
     private void WriteLine(string text)
     {
         // A reply line cannot hold CR or LF; Redis turns them into spaces too.
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var span = Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
         var written = Encoding.UTF8.GetBytes(text, span);
         span[..written].Replace((byte)'\r', (byte)' ');
         span[..written].Replace((byte)'\n', (byte)' ');
-        output.Advance(written);
-        output.Write(RespReplies.Crlf);
+        _buffered += written;
+        WriteBytes(RespReplies.Crlf);
     }
 
     private void WritePrefixed(byte prefix, long value)
     {
-        var span = output.GetSpan(24);
+        var span = Reserve(24);
         span[0] = prefix;
         Utf8Formatter.TryFormat(value, span[1..], out var digits);
         span[digits + 1] = (byte)'\r';
         span[digits + 2] = (byte)'\n';
-        output.Advance(digits + 3);
+        _buffered += digits + 3;
+    }
+
+    /// <summary>Copies <paramref name="bytes"/> in, across as many pieces of pipe memory as it takes.</summary>
+    private void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        while (true)
+        {
+            var free = _memory.Span[_buffered..];
+            if (bytes.Length <= free.Length)
+            {
+                bytes.CopyTo(free);
+                _buffered += bytes.Length;
+                return;
+            }
+
+            bytes[..free.Length].CopyTo(free);
+            _buffered += free.Length;
+            bytes = bytes[free.Length..];
+            Renew(1);
+        }
+    }
+
+    /// <summary>At least <paramref name="size"/> contiguous bytes to write into; the caller adds what it used to _buffered.</summary>
+    private Span<byte> Reserve(int size)
+    {
+        if (_memory.Length - _buffered < size)
+        {
+            Renew(size);
+        }
+
+        return _memory.Span[_buffered..];
+    }
+
+    private void Renew(int size)
+    {
+        Commit();
+        _memory = output.GetMemory(size);
     }
 }

@@ -19,7 +19,6 @@ internal sealed partial class RespSession : IDisposable
     private const int FlushThreshold = 64 * 1024;
 
     private readonly PipeReader _input;
-    private readonly PipeWriter _output;
     private readonly RespReplyWriter _writer;
     private readonly RespArguments _arguments = new();
     private readonly RespFrameAssembler _assembler = new();
@@ -36,7 +35,6 @@ internal sealed partial class RespSession : IDisposable
     public RespSession(PipeReader input, PipeWriter output, long id, RespServerContext server, CancellationToken closed, Func<bool>? unreadBytesWaiting = null)
     {
         _input = input;
-        _output = output;
         _writer = new RespReplyWriter(output);
         _server = server;
         _proxy = server.Proxy;
@@ -106,7 +104,7 @@ internal sealed partial class RespSession : IDisposable
                 _deadline.Received(completed, partialLeft);
             }
 
-            var flush = await _output.FlushAsync(_closed);
+            var flush = await _writer.FlushAsync(_closed);
             if (_closing || result.IsCompleted || flush.IsCompleted)
             {
                 // A request cut short by a vanished client is simply dropped with the connection.
@@ -157,7 +155,7 @@ internal sealed partial class RespSession : IDisposable
 
             if (_writer.UnflushedBytes > FlushThreshold)
             {
-                await _output.FlushAsync(_closed);
+                await _writer.FlushAsync(_closed);
             }
         }
 
