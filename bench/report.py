@@ -2,7 +2,8 @@
 """Turns the raw lines bench/run.sh collected into bench/results/latest.{json,md} and ratios.svg.
 
 Each line is one run of wrk or redis-benchmark against the proxy or its baseline; the report pairs them per
-scenario and computes proxy throughput / baseline throughput, next to the target of issue 4.
+scenario and computes proxy throughput / baseline throughput, next to the target of issue 4. A scenario run in
+several rounds (redis-benchmark) pairs the proxy and the baseline round by round and reports the median round.
 """
 import argparse
 from xml.sax.saxutils import escape
@@ -30,7 +31,7 @@ def parse(line):
     if run["tool"] == "wrk":
         wrk = run["wrk"]
         seconds = wrk["duration_us"] / 1e6
-        return run["scenario"], run["target"], {
+        return run["scenario"], run["target"], run.get("round", 1), {
             "requests_per_second": round(wrk["requests"] / seconds, 1),
             "p50_ms": wrk["p50_us"] / 1000,
             "p99_ms": wrk["p99_us"] / 1000,
@@ -39,7 +40,7 @@ def parse(line):
         }
     # redis-benchmark --csv: test,rps,avg,min,p50,p95,p99,max (latencies in ms)
     fields = run["csv"].split(",")
-    return run["scenario"], run["target"], {
+    return run["scenario"], run["target"], run.get("round", 1), {
         "requests_per_second": float(fields[1]),
         "p50_ms": float(fields[4]),
         "p99_ms": float(fields[6]),
@@ -98,6 +99,7 @@ def main():
     parser.add_argument("--connections", type=int)
     parser.add_argument("--value-bytes", type=int)
     parser.add_argument("--resp-requests", type=int)
+    parser.add_argument("--resp-rounds", type=int, default=1)
     parser.add_argument("--proxy-env", default="")
     args = parser.parse_args()
 
@@ -105,32 +107,40 @@ def main():
     with open(args.raw) as f:
         for line in f:
             if line.strip():
-                scenario, target, numbers = parse(line)
-                runs.setdefault(scenario, {})[target] = numbers
-
+                scenario, target, round_number, numbers = parse(line)
+                runs.setdefault(scenario, {}).setdefault(round_number, {})[target] = numbers
 
     rows = []
     for scenario, label, target, shared_baseline in SCENARIOS:
-        pair = dict(runs.get(scenario, {}))
-        if shared_baseline is not None and shared_baseline in runs and "baseline" in runs[shared_baseline]:
-            pair["baseline"] = runs[shared_baseline]["baseline"]
-        if "proxy" in pair and "baseline" in pair:
-            ratio = pair["proxy"]["requests_per_second"] / pair["baseline"]["requests_per_second"]
+        rounds = []
+        for round_number, pair in sorted(runs.get(scenario, {}).items()):
+            pair = dict(pair)
+            if shared_baseline is not None and "baseline" in runs.get(shared_baseline, {}).get(round_number, {}):
+                pair["baseline"] = runs[shared_baseline][round_number]["baseline"]
+            if "proxy" in pair and "baseline" in pair:
+                pair["ratio"] = pair["proxy"]["requests_per_second"] / pair["baseline"]["requests_per_second"]
+                rounds.append(pair)
+        if rounds:
+            # The median round (the lower middle one of an even count), shown whole so its numbers agree with its ratio.
+            median = sorted(rounds, key=lambda r: r["ratio"])[(len(rounds) - 1) // 2]
+            ratio = median["ratio"]
             # Requests per CPU second, proxy over baseline: what the ratio would be if each had the CPU to itself.
-            cpu_ratio = pair["baseline"]["server_cpu_us_per_request"] / max(pair["proxy"]["server_cpu_us_per_request"], 0.01)
+            cpu_ratio = median["baseline"]["server_cpu_us_per_request"] / max(median["proxy"]["server_cpu_us_per_request"], 0.01)
             rows.append({"scenario": scenario, "label": label, "target": target, "ratio": round(ratio, 3),
                          "cpu_ratio": round(cpu_ratio, 3),
+                         "round_ratios": [round(r["ratio"], 3) for r in rounds],
                          "met": None if target is None else ratio >= target,
-                         "proxy": pair["proxy"], "baseline": pair["baseline"], "note": ""})
+                         "proxy": median["proxy"], "baseline": median["baseline"], "note": ""})
         else:
             rows.append({"scenario": scenario, "label": label, "target": target, "ratio": None, "cpu_ratio": None, "met": None,
-                         "proxy": None, "baseline": None, "note": NOT_MEASURED})
+                         "round_ratios": [], "proxy": None, "baseline": None, "note": NOT_MEASURED})
 
     report = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
         "settings": {"wrk_seconds": args.seconds, "connections": args.connections, "wrk_threads": 1,
-                     "value_bytes": args.value_bytes, "redis_benchmark_requests": args.resp_requests,
+                     "value_bytes": args.value_bytes, "redis_benchmark_requests_per_pipeline_slot": args.resp_requests, "redis_benchmark_warm_up": True,
+                     "redis_benchmark_rounds": args.resp_rounds,
                      "proxy_env": args.proxy_env},
         "scenarios": rows,
     }
@@ -138,12 +148,12 @@ def main():
         json.dump(report, f, indent=2)
         f.write("\n")
 
-    lines = ["| Scenario | Server | Req/s | p50 ms | p99 ms | Server CPU µs/req | Ratio (req/s) | Goal | Met | Ratio (req per CPU s) |",
-             "|---|---|--:|--:|--:|--:|--:|--:|---|--:|"]
+    lines = ["| Scenario | Server | Req/s | p50 ms | p99 ms | Server CPU µs/req | Ratio (req/s) | Goal | Met | Ratio (req per CPU s) | Ratio by round |",
+             "|---|---|--:|--:|--:|--:|--:|--:|---|--:|---|"]
     for row in rows:
         goal = "—" if row["target"] is None else f'{row["target"]:.1f}x'
         if row["ratio"] is None:
-            lines.append(f'| {row["scenario"]} | | | | | | | {goal} | {row["note"]} | |')
+            lines.append(f'| {row["scenario"]} | | | | | | | {goal} | {row["note"]} | | |')
             continue
         # A row that borrows another scenario's baseline lists only the proxy; the baseline is printed once, above.
         targets = ("proxy",) if dict((s[0], s[3]) for s in SCENARIOS)[row["scenario"]] else ("proxy", "baseline")
@@ -153,15 +163,18 @@ def main():
             cpu_ratio = f'{row["cpu_ratio"]:.2f}x' if target == "proxy" else ""
             shown_goal = goal if target == "proxy" else ""
             met = ("—" if row["met"] is None else "yes" if row["met"] else "no") if target == "proxy" else ""
+            by_round = ", ".join(f"{r:.2f}" for r in row["round_ratios"]) if target == "proxy" and len(row["round_ratios"]) > 1 else ""
             errors = f' ({numbers["errors"]} errors)' if numbers["errors"] else ""
             lines.append(f'| {row["scenario"]} | {target}{errors} | {numbers["requests_per_second"]:,.0f} | '
                          f'{numbers["p50_ms"]:.3f} | {numbers["p99_ms"]:.3f} | {numbers["server_cpu_us_per_request"]:.1f} | '
-                         f'{ratio} | {shown_goal} | {met} | {cpu_ratio} |')
+                         f'{ratio} | {shown_goal} | {met} | {cpu_ratio} | {by_round} |')
     table = "\n".join(lines)
     m = report["machine"]
     header = (f'Measured {report["date"]} on {m["cores"]} x {m["cpu"]}, {m["memory_gib"]} GiB, .NET SDK {m["dotnet_sdk"]}; '
               f'proxy settings: {args.proxy_env or "the defaults"}; '
               f'wrk 1 thread, {args.connections} connections, {args.seconds} s per run; '
+              f'redis-benchmark {args.connections} connections, {args.resp_requests:,} requests per pipeline slot, '
+              f'warm-up, then {args.resp_rounds} rounds (the median round is shown); '
               f'load average at the end {m["load_average_at_end"]:.2f}.')
     with open(os.path.join(args.results, "latest.md"), "w") as f:
         f.write(header + "\n\n" + table + "\n")

@@ -12,7 +12,8 @@
 # bench/results/latest.json, latest.md and ratios.svg and prints the table.
 #
 # Settings (environment): BENCH_SECONDS (wrk duration per run, default 8), BENCH_CONNECTIONS (default 16),
-# BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+12 must be free), BENCH_RESP_REQUESTS (default 200000),
+# BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+12 must be free), BENCH_RESP_REQUESTS (default 200000;
+# times the pipeline depth, so 3.2 M at -P 16), BENCH_RESP_ROUNDS (default 3),
 # BENCH_PROXY_ENV (settings for every proxy, e.g. "PROXY_INLINE_SCHEDULING=false"; default none: the shipped defaults).
 set -euo pipefail
 
@@ -27,6 +28,7 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-8}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 BASE=${BENCH_PORT_BASE:-17400}
 RESP_REQUESTS=${BENCH_RESP_REQUESTS:-200000}
+RESP_ROUNDS=${BENCH_RESP_ROUNDS:-3}
 read -r -a PROXY_ENV <<<"${BENCH_PROXY_ENV:-}"
 VALUE_BYTES=64
 MISS_KEYS=10000
@@ -165,24 +167,43 @@ run_wrk http-miss proxy "$MISS_PID" "http://127.0.0.1:$MISS_HTTP/" -- "$MISS_KEY
 run_wrk http-miss baseline "$REDIS_HTTP_PID" "http://127.0.0.1:$REDIS_HTTP/" -- "$MISS_KEYS" miss:
 run_wrk http-miss-queued proxy "$QUEUED_PID" "http://127.0.0.1:$QUEUED_HTTP/" -- "$MISS_KEYS" miss:
 
+# redis-benchmark runs are short and the machine's noise is not: each target is warmed up once (half as many requests,
+# as wrk's warm-up, so the proxy is measured with its hot path compiled, not while the JIT is still at work), then the
+# proxy and redis-server take turns for RESP_ROUNDS rounds, alternating which goes first; the report takes the median of
+# the rounds' ratios. Pipelined runs send RESP_REQUESTS per pipeline slot, so each lasts long enough to measure (at
+# -P 16, 200,000 requests take a tenth of a second).
+redis_benchmark() {
+  timeout 60 redis-benchmark -h 127.0.0.1 -p "$1" -c "$CONNECTIONS" -n "$2" -P "$3" -t get "${@:4}"
+}
+
 run_redis_benchmark() {
-  local scenario=$1 target=$2 pid=$3 port=$4 pipeline=$5
+  local scenario=$1 target=$2 pid=$3 port=$4 pipeline=$5 round=$6
+  local requests=$((RESP_REQUESTS * pipeline))
   local csv before after
   before=$(cpu_ticks "$pid")
-  csv=$(timeout 60 redis-benchmark -h 127.0.0.1 -p "$port" -c "$CONNECTIONS" -n "$RESP_REQUESTS" -P "$pipeline" \
-    -t get --csv | tail -n 1)
+  csv=$(redis_benchmark "$port" "$requests" "$pipeline" --csv | tail -n 1)
   after=$(cpu_ticks "$pid")
-  echo "{\"scenario\":\"$scenario\",\"target\":\"$target\",\"tool\":\"redis-benchmark\",\"server_cpu_ticks\":$((after - before)),\"clock_ticks\":$CLOCK_TICKS,\"requests\":$RESP_REQUESTS,\"csv\":\"${csv//\"/}\"}" >>"$RAW"
-  echo "   $scenario / $target: $csv"
+  echo "{\"scenario\":\"$scenario\",\"target\":\"$target\",\"round\":$round,\"tool\":\"redis-benchmark\",\"server_cpu_ticks\":$((after - before)),\"clock_ticks\":$CLOCK_TICKS,\"requests\":$requests,\"csv\":\"${csv//\"/}\"}" >>"$RAW"
+  echo "   $scenario / $target, round $round: $csv"
 }
 
 if port_answers "$HIT_RESP"; then
-  echo "== RESP (redis-benchmark GET, $CONNECTIONS connections, $RESP_REQUESTS requests each)"
+  echo "== RESP (redis-benchmark GET, $CONNECTIONS connections, $RESP_REQUESTS requests per pipeline slot, warm-up, then $RESP_ROUNDS rounds)"
   # Cached through the proxy's own read path before measuring.
   redis-cli -p "$HIT_RESP" GET key:__rand_int__ >/dev/null
   for pipeline in 1 16; do
-    run_redis_benchmark "resp-hit-p$pipeline" proxy "$HIT_PID" "$HIT_RESP" "$pipeline"
-    run_redis_benchmark "resp-hit-p$pipeline" baseline "$REDIS_PID" "$REDIS_PORT" "$pipeline"
+    for port in "$HIT_RESP" "$REDIS_PORT"; do
+      redis_benchmark "$port" $((RESP_REQUESTS * pipeline / 2)) "$pipeline" -q >/dev/null
+    done
+    for round in $(seq 1 "$RESP_ROUNDS"); do
+      if ((round % 2)); then
+        run_redis_benchmark "resp-hit-p$pipeline" proxy "$HIT_PID" "$HIT_RESP" "$pipeline" "$round"
+        run_redis_benchmark "resp-hit-p$pipeline" baseline "$REDIS_PID" "$REDIS_PORT" "$pipeline" "$round"
+      else
+        run_redis_benchmark "resp-hit-p$pipeline" baseline "$REDIS_PID" "$REDIS_PORT" "$pipeline" "$round"
+        run_redis_benchmark "resp-hit-p$pipeline" proxy "$HIT_PID" "$HIT_RESP" "$pipeline" "$round"
+      fi
+    done
   done
 else
   echo "== RESP skipped: nothing listens on the proxy's PROXY_RESP_PORT (RESP front door not merged yet)"
@@ -190,5 +211,5 @@ fi
 
 mkdir -p "$RESULTS"
 python3 bench/report.py "$RAW" "$RESULTS" \
-  --seconds "$SECONDS_PER_RUN" --connections "$CONNECTIONS" --value-bytes "$VALUE_BYTES" --resp-requests "$RESP_REQUESTS" \
+  --seconds "$SECONDS_PER_RUN" --connections "$CONNECTIONS" --value-bytes "$VALUE_BYTES" --resp-requests "$RESP_REQUESTS" --resp-rounds "$RESP_ROUNDS" \
   --proxy-env "${BENCH_PROXY_ENV:-}"
