@@ -22,16 +22,42 @@ internal static class RespParser
     {
         arguments.Clear();
         error = null;
-        var reader = new SequenceReader<byte>(buffer);
-        if (!reader.TryPeek(out var first))
+        if (buffer.IsEmpty)
         {
             length = 1;
             return RespParseStatus.Incomplete;
         }
 
-        var status = first == (byte)'*'
-            ? ParseMultibulk(ref reader, limits, arguments, out length, out error)
-            : ParseInline(ref reader, limits, arguments, out length, out error);
+        RespParseStatus status;
+        var first = buffer.FirstSpan;
+        if (first.Length > 0 && first[0] == (byte)'*')
+        {
+            // Most frames lie whole in the first segment; only one that does not is read again across segments.
+            var span = new RespSpanReader(first);
+            status = ParseMultibulk(ref span, limits, arguments, out length, out error);
+            if (status == RespParseStatus.Incomplete && !buffer.IsSingleSegment)
+            {
+                arguments.Clear();
+                var segments = new RespSequenceReader(buffer);
+                status = ParseMultibulk(ref segments, limits, arguments, out length, out error);
+            }
+        }
+        else
+        {
+            var reader = new SequenceReader<byte>(buffer);
+            reader.TryPeek(out var firstByte);
+            if (firstByte == (byte)'*')
+            {
+                // A sequence that starts with an empty segment.
+                var segments = new RespSequenceReader(buffer);
+                status = ParseMultibulk(ref segments, limits, arguments, out length, out error);
+            }
+            else
+            {
+                status = ParseInline(ref reader, limits, arguments, out length, out error);
+            }
+        }
+
         if (status != RespParseStatus.Complete)
         {
             arguments.Clear();
@@ -40,7 +66,8 @@ internal static class RespParser
         return status;
     }
 
-    private static RespParseStatus ParseMultibulk(ref SequenceReader<byte> reader, in RespLimits limits, RespArguments arguments, out long length, out string? error)
+    private static RespParseStatus ParseMultibulk<TReader>(ref TReader reader, in RespLimits limits, RespArguments arguments, out long length, out string? error)
+        where TReader : IRespByteReader, allows ref struct
     {
         error = null;
         reader.Advance(1);
@@ -124,7 +151,8 @@ internal static class RespParser
                 return RespParseStatus.ProtocolError;
             }
 
-            return NeedMore(reader, out length);
+            length = reader.Length + 1;
+            return RespParseStatus.Incomplete;
         }
 
         length = reader.Consumed;
@@ -204,7 +232,8 @@ internal static class RespParser
         return false;
     }
 
-    private static LengthStatus ReadLength(ref SequenceReader<byte> reader, out long value)
+    private static LengthStatus ReadLength<TReader>(ref TReader reader, out long value)
+        where TReader : IRespByteReader, allows ref struct
     {
         value = 0;
         if (!reader.TryRead(out var b))
@@ -252,9 +281,10 @@ internal static class RespParser
         return lf == (byte)'\n' ? LengthStatus.Valid : LengthStatus.Invalid;
     }
 
-    private static RespParseStatus NeedMore(in SequenceReader<byte> reader, out long length)
+    private static RespParseStatus NeedMore<TReader>(in TReader reader, out long length)
+        where TReader : IRespByteReader, allows ref struct
     {
-        length = reader.Sequence.Length + 1;
+        length = reader.Length + 1;
         return RespParseStatus.Incomplete;
     }
 
