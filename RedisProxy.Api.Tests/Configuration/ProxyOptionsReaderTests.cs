@@ -22,7 +22,7 @@ public sealed class ProxyOptionsReaderTests
         Assert.Equal((512 * 1024 * 1024, 1024 * 1024, 64 * 1024), (options.RespMaxBulkBytes, options.RespMaxMultibulkLength, options.RespMaxInlineBytes));
         Assert.Null(options.RequirePass);
         Assert.True(options.InlineScheduling);
-        Assert.Equal(Environment.ProcessorCount, options.IoThreads);
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), options.IoThreads);
     }
 
     [Fact]

@@ -114,12 +114,13 @@ public sealed class ProxyOptions
     public bool InlineScheduling { get; set; } = true;
 
     /// <summary>
-    /// PROXY_IO_THREADS: with inline scheduling, how many socket event threads serve every connection. One per
-    /// processor by default, as the runtime itself chooses: a single thread is the fastest on a small machine shared
-    /// with its clients, but it serves every socket of the process, and on a heavily loaded machine it was starved
-    /// for long enough to break a 1 s RESP frame timeout (docs/performance.md).
+    /// PROXY_IO_THREADS: with inline scheduling, how many socket event threads serve every connection. Half the
+    /// processors by default, at least one: an event thread runs each request to its end, and the other half is left
+    /// to what feeds the event threads (the kernel's network work, the backend's replies on the thread pool, clients
+    /// on the same machine). On a 2-core machine that is one thread, which measured fastest on every RESP and HTTP-hit
+    /// figure there (docs/performance.md); Redis, likewise, advises I/O threads only from 4 cores up.
     /// </summary>
-    public int IoThreads { get; set; } = Environment.ProcessorCount;
+    public int IoThreads { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>The ports the proxy listens on, each with its setting's name; a RESP port of 0 (off) included.</summary>
     internal (string Setting, int Port)[] ListeningPorts =>

@@ -5,14 +5,16 @@ using StackExchange.Redis;
 namespace RedisProxy.SystemTests.Reliability;
 
 /// <summary>
-/// The scheduling modes besides the default (inline, an event thread per processor, which every other test runs
-/// with): a single event thread (PROXY_IO_THREADS=1) and the thread pool (PROXY_INLINE_SCHEDULING=false). In each,
-/// both doors keep serving correct values under concurrent hits, misses and writes.
+/// The scheduling modes, whatever the default comes to on the machine running the tests (inline, one event thread
+/// per two processors, which every other test runs with): inline with one event thread and with two (the default on
+/// 2 and on 4 processors), and the thread pool (PROXY_INLINE_SCHEDULING=false). In each, both doors keep serving
+/// correct values under concurrent hits, misses and writes.
 /// </summary>
 public sealed class SchedulingModeTests
 {
     [Theory]
     [InlineData("true", "1")]
+    [InlineData("true", "2")]
     [InlineData("false", "1")]
     public async Task Both_doors_serve_concurrent_hits_misses_and_writes_correctly(string inlineScheduling, string ioThreads)
     {
