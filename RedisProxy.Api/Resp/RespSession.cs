@@ -91,6 +91,9 @@ internal sealed partial class RespSession : IDisposable
                 completed = false;
                 if (_assembler.Length >= _neededBytes)
                 {
+                    // A frame this large (a SET of megabytes) is copied into the backend and the cache; that runs on
+                    // the thread pool, not on the event thread that serves the other connections.
+                    await Task.Yield();
                     var consumed = await ProcessAsync(new ReadOnlySequence<byte>(_assembler.Data));
                     _assembler.Discard((int)consumed);
                     completed = consumed > 0;
