@@ -38,6 +38,33 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
     }
 
     [Fact]
+    public async Task Commands_pipelined_around_a_value_of_several_mebibytes_are_answered_in_order()
+    {
+        // The large frame is assembled apart from the socket's pipe and run on the thread pool; the commands sent
+        // with it, before and after, must still be answered once each and in order.
+        var key = ProxyApp.UniqueKey();
+        var value = new string('v', 3 * 1024 * 1024);
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+
+        await raw.SendAsync(
+            "*2\r\n$4\r\nECHO\r\n$5\r\nfirst\r\n" +
+            $"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n${value.Length}\r\n{value}\r\n" +
+            "*2\r\n$4\r\nECHO\r\n$6\r\nmiddle\r\n" +
+            $"*2\r\n$6\r\nEXISTS\r\n${key.Length}\r\n{key}\r\n" +
+            "PING\r\n");
+
+        string[] expected = ["$5\r\nfirst\r\n", "+OK\r\n", "$6\r\nmiddle\r\n", ":1\r\n", "+PONG\r\n"];
+        foreach (var reply in expected)
+        {
+            Assert.Equal(reply, await raw.ReadReplyAsync());
+        }
+
+        // Nothing more was answered, and the connection still serves.
+        Assert.Equal("+PONG\r\n", await raw.CallAsync("PING\r\n"));
+        Assert.Equal(value, (string?)await proxy.Backend.StringGetAsync(key));
+    }
+
+    [Fact]
     public async Task After_hello_3_replies_are_resp3_and_null_is_an_underscore()
     {
         await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
