@@ -56,6 +56,18 @@ public sealed class RawResp : IAsyncDisposable
         return reply.ToString();
     }
 
+    /// <summary>The next <paramref name="count"/> replies, in the order they arrive.</summary>
+    public async Task<string[]> ReadRepliesAsync(int count)
+    {
+        var replies = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            replies[i] = await ReadReplyAsync();
+        }
+
+        return replies;
+    }
+
     /// <summary>Reads until the server closes the connection; fails if it stays open.</summary>
     public async Task<string> ReadUntilClosedAsync()
     {

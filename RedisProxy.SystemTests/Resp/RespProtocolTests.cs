@@ -31,10 +31,7 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
             "*2\r\n$4\r\nECHO\r\n$4\r\nlast\r\n");
 
         string[] expected = ["$5\r\nfirst\r\n", "+OK\r\n", "+PONG\r\n", "$-1\r\n", "$5\r\nvalue\r\n", "$4\r\nlast\r\n"];
-        foreach (var reply in expected)
-        {
-            Assert.Equal(reply, await raw.ReadReplyAsync());
-        }
+        Assert.Equal(expected, await raw.ReadRepliesAsync(expected.Length));
     }
 
     [Fact]
@@ -54,10 +51,7 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
             "PING\r\n");
 
         string[] expected = ["$5\r\nfirst\r\n", "+OK\r\n", "$6\r\nmiddle\r\n", ":1\r\n", "+PONG\r\n"];
-        foreach (var reply in expected)
-        {
-            Assert.Equal(reply, await raw.ReadReplyAsync());
-        }
+        Assert.Equal(expected, await raw.ReadRepliesAsync(expected.Length));
 
         // Nothing more was answered, and the connection still serves.
         Assert.Equal("+PONG\r\n", await raw.CallAsync("PING\r\n"));
