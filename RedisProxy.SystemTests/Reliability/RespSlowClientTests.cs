@@ -70,18 +70,15 @@ public sealed class RespSlowClientTests(RespTimeoutProxy proxy) : IClassFixture<
         // a loaded machine, where this test's own pauses may run long.
         for (var i = 0; i < Commands; i++)
         {
-            var command = $"*3\r\n$3\r\nSET\r\n$7\r\nslow:{i:D2}\r\n$8\r\nvalue:{i:D2}\r\n";
+            var command = RawResp.Frame("SET", $"slow:{i:D2}", $"value:{i:D2}");
             await slow.SendAsync(command[..(command.Length / 2)]);
             await Task.Delay(pause);
             await slow.SendAsync(command[(command.Length / 2)..]);
             await Task.Delay(pause);
         }
 
-        for (var i = 0; i < Commands; i++)
-        {
-            Assert.Equal("+OK\r\n", await slow.ReadReplyAsync());
-        }
+        Assert.Equal(Enumerable.Repeat("+OK\r\n", Commands), await slow.ReadRepliesAsync(Commands));
 
-        Assert.Equal("$8\r\nvalue:19\r\n", await slow.CallAsync("*2\r\n$3\r\nGET\r\n$7\r\nslow:19\r\n"));
+        Assert.Equal("$8\r\nvalue:19\r\n", await slow.CallAsync(RawResp.Frame("GET", "slow:19")));
     }
 }

@@ -31,6 +31,13 @@ public sealed class RawResp : IAsyncDisposable
         return new RawResp(client);
     }
 
+    /// <summary>
+    /// A multibulk frame of the arguments, as a client library would send it; each character is one byte on the wire
+    /// (see <see cref="SendAsync(string)"/>).
+    /// </summary>
+    public static string Frame(params string[] arguments) =>
+        $"*{arguments.Length}\r\n" + string.Concat(arguments.Select(argument => $"${argument.Length}\r\n{argument}\r\n"));
+
     /// <summary>Sends the text's characters as bytes (Latin-1), in one write.</summary>
     public Task SendAsync(string text) => SendAsync(Encoding.Latin1.GetBytes(text));
 

@@ -23,12 +23,12 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
         await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
 
         await raw.SendAsync(
-            "*2\r\n$4\r\nECHO\r\n$5\r\nfirst\r\n" +
-            $"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n$5\r\nvalue\r\n" +
+            RawResp.Frame("ECHO", "first") +
+            RawResp.Frame("SET", key, "value") +
             "PING\r\n" +
-            $"*2\r\n$3\r\nGET\r\n${missing.Length}\r\n{missing}\r\n" +
-            $"*2\r\n$3\r\nGET\r\n${key.Length}\r\n{key}\r\n" +
-            "*2\r\n$4\r\nECHO\r\n$4\r\nlast\r\n");
+            RawResp.Frame("GET", missing) +
+            RawResp.Frame("GET", key) +
+            RawResp.Frame("ECHO", "last"));
 
         string[] expected = ["$5\r\nfirst\r\n", "+OK\r\n", "+PONG\r\n", "$-1\r\n", "$5\r\nvalue\r\n", "$4\r\nlast\r\n"];
         Assert.Equal(expected, await raw.ReadRepliesAsync(expected.Length));
@@ -44,10 +44,10 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
         await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
 
         await raw.SendAsync(
-            "*2\r\n$4\r\nECHO\r\n$5\r\nfirst\r\n" +
-            $"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n${value.Length}\r\n{value}\r\n" +
-            "*2\r\n$4\r\nECHO\r\n$6\r\nmiddle\r\n" +
-            $"*2\r\n$6\r\nEXISTS\r\n${key.Length}\r\n{key}\r\n" +
+            RawResp.Frame("ECHO", "first") +
+            RawResp.Frame("SET", key, value) +
+            RawResp.Frame("ECHO", "middle") +
+            RawResp.Frame("EXISTS", key) +
             "PING\r\n");
 
         string[] expected = ["$5\r\nfirst\r\n", "+OK\r\n", "$6\r\nmiddle\r\n", ":1\r\n", "+PONG\r\n"];
