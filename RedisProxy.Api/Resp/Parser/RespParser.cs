@@ -37,25 +37,12 @@ internal static class RespParser
             status = ParseMultibulk(ref span, limits, arguments, out length, out error);
             if (status == RespParseStatus.Incomplete && !buffer.IsSingleSegment)
             {
-                arguments.Clear();
-                var segments = new RespSequenceReader(buffer);
-                status = ParseMultibulk(ref segments, limits, arguments, out length, out error);
+                status = ParseAcrossSegments(buffer, limits, arguments, out length, out error);
             }
         }
         else
         {
-            var reader = new SequenceReader<byte>(buffer);
-            reader.TryPeek(out var firstByte);
-            if (firstByte == (byte)'*')
-            {
-                // A sequence that starts with an empty segment.
-                var segments = new RespSequenceReader(buffer);
-                status = ParseMultibulk(ref segments, limits, arguments, out length, out error);
-            }
-            else
-            {
-                status = ParseInline(ref reader, limits, arguments, out length, out error);
-            }
+            status = ParseAcrossSegments(buffer, limits, arguments, out length, out error);
         }
 
         if (status != RespParseStatus.Complete)
@@ -66,6 +53,21 @@ internal static class RespParser
         return status;
     }
 
+    /// <summary>Parses from the whole sequence: an inline line, or a multibulk frame the first segment does not hold whole.</summary>
+    private static RespParseStatus ParseAcrossSegments(ReadOnlySequence<byte> buffer, in RespLimits limits, RespArguments arguments, out long length, out string? error)
+    {
+        arguments.Clear();
+        var reader = new SequenceReader<byte>(buffer);
+        reader.TryPeek(out var first);
+        if (first != (byte)'*')
+        {
+            return ParseInline(ref reader, limits, arguments, out length, out error);
+        }
+
+        var segments = new RespSequenceReader(buffer);
+        return ParseMultibulk(ref segments, limits, arguments, out length, out error);
+    }
+
     private static RespParseStatus ParseMultibulk<TReader>(ref TReader reader, in RespLimits limits, RespArguments arguments, out long length, out string? error)
         where TReader : IRespByteReader, allows ref struct
     {
@@ -74,7 +76,7 @@ internal static class RespParser
         var count = ReadLength(ref reader, out var value);
         if (count == LengthStatus.Incomplete)
         {
-            return NeedMore(reader, out length);
+            return NeedMore(reader.Length, out length);
         }
 
         length = 0;
@@ -89,7 +91,7 @@ internal static class RespParser
         {
             if (!reader.TryRead(out var type))
             {
-                return NeedMore(reader, out length);
+                return NeedMore(reader.Length, out length);
             }
 
             if (type != (byte)'$')
@@ -101,7 +103,7 @@ internal static class RespParser
             var bulk = ReadLength(ref reader, out var bulkLength);
             if (bulk == LengthStatus.Incomplete)
             {
-                return NeedMore(reader, out length);
+                return NeedMore(reader.Length, out length);
             }
 
             if (bulk == LengthStatus.Invalid || bulkLength < 0 || bulkLength > limits.MaxBulkBytes)
@@ -151,8 +153,7 @@ internal static class RespParser
                 return RespParseStatus.ProtocolError;
             }
 
-            length = reader.Length + 1;
-            return RespParseStatus.Incomplete;
+            return NeedMore(reader.Length, out length);
         }
 
         length = reader.Consumed;
@@ -281,10 +282,10 @@ internal static class RespParser
         return lf == (byte)'\n' ? LengthStatus.Valid : LengthStatus.Invalid;
     }
 
-    private static RespParseStatus NeedMore<TReader>(in TReader reader, out long length)
-        where TReader : IRespByteReader, allows ref struct
+    /// <summary>Incomplete: the buffer must grow past its <paramref name="bufferLength"/> before parsing gets further.</summary>
+    private static RespParseStatus NeedMore(long bufferLength, out long length)
     {
-        length = reader.Length + 1;
+        length = bufferLength + 1;
         return RespParseStatus.Incomplete;
     }
 
