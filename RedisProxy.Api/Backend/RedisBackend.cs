@@ -23,6 +23,7 @@ internal sealed class RedisBackend(
     private static readonly BackendOperation MGetCommand = new("mget");
     private static readonly BackendOperation SetCommand = new("set");
     private static readonly BackendOperation DelCommand = new("del");
+    private static readonly BackendOperation ExistsCommand = new("exists");
 
     private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(PipelineName);
     private readonly TimeSpan _timeout = options.Value.BackendTimeout;
@@ -51,6 +52,10 @@ internal sealed class RedisBackend(
             throw new WrongTypeException("value of another type");
         }
     }
+
+    /// <summary>How many of the keys exist, of any type; a key named twice counts twice.</summary>
+    public Task<long> CountExistingAsync(RedisKey[] keys, CancellationToken cancellationToken) =>
+        RunAsync(ExistsCommand, static (db, keys) => db.KeyExistsAsync(keys), keys, cancellationToken);
 
     public Task SetAsync(byte[] key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) =>
         RunAsync(SetCommand, static (db, state) => db.StringSetAsync(state.key, state.value), (key, value), cancellationToken);

@@ -178,6 +178,75 @@ internal sealed class CachingProxy
     /// </summary>
     public async Task<ProxyRead[]> GetManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> keys, CancellationToken cancellationToken, FrontDoor door = FrontDoor.Http)
     {
+        var (reads, misses) = ReadCached(keys, door);
+        if (misses is null)
+        {
+            return reads;
+        }
+
+        // Taken before the read, so a write that lands while MGET is on the wire stops its results being cached.
+        var version = _cache.WriteVersion;
+        var missingKeys = CopyKeys(keys, misses);
+        RedisValue[] values;
+        try
+        {
+            using (await _gate.EnterAsync(cancellationToken))
+            {
+                values = await _backend.GetManyAsync(AsRedisKeys(missingKeys), cancellationToken);
+            }
+        }
+        catch (ProxyFailureException)
+        {
+            _metrics.Read(door, ReadResult.Error, misses.Count);
+            throw;
+        }
+
+        StoreFetched(missingKeys, values, version, reads, misses, door);
+        return reads;
+    }
+
+    /// <summary>
+    /// Counts the keys Redis has, as EXISTS does (a key named twice counts twice). Hits count from the cache; the
+    /// misses take one backend round trip of two pipelined commands: MGET, whose values are cached as any read's
+    /// are (an EXISTS is usually followed by a GET), and EXISTS, which also counts keys of other types, where MGET
+    /// sees none.
+    /// </summary>
+    public async Task<long> CountExistingAsync(IReadOnlyList<ReadOnlyMemory<byte>> keys, FrontDoor door, CancellationToken cancellationToken)
+    {
+        var (reads, misses) = ReadCached(keys, door);
+        if (misses is null)
+        {
+            return keys.Count;
+        }
+
+        var version = _cache.WriteVersion;
+        var missingKeys = CopyKeys(keys, misses);
+        RedisValue[] values;
+        long existing;
+        try
+        {
+            using (await _gate.EnterAsync(cancellationToken))
+            {
+                var redisKeys = AsRedisKeys(missingKeys);
+                var fetch = _backend.GetManyAsync(redisKeys, cancellationToken);
+                var count = _backend.CountExistingAsync(redisKeys, cancellationToken);
+                await Task.WhenAll(fetch, count);
+                (values, existing) = (fetch.Result, count.Result);
+            }
+        }
+        catch (ProxyFailureException)
+        {
+            _metrics.Read(door, ReadResult.Error, misses.Count);
+            throw;
+        }
+
+        StoreFetched(missingKeys, values, version, reads, misses, door);
+        return keys.Count - misses.Count + existing;
+    }
+
+    /// <summary>The hits among <paramref name="keys"/>, in place, and the positions of the misses (null when none).</summary>
+    private (ProxyRead[] Reads, List<int>? Misses) ReadCached(IReadOnlyList<ReadOnlyMemory<byte>> keys, FrontDoor door)
+    {
         var reads = new ProxyRead[keys.Count];
         List<int>? misses = null;
         for (var i = 0; i < keys.Count; i++)
@@ -193,29 +262,18 @@ internal sealed class CachingProxy
             }
         }
 
-        if (misses is null)
-        {
-            return reads;
-        }
+        return (reads, misses);
+    }
 
-        // Taken before the read, so a write that lands while MGET is on the wire stops its results being cached.
-        var version = _cache.WriteVersion;
-        // Copied now: the caller's key buffers need not outlive the await.
-        var missingKeys = misses.Select(i => keys[i].ToArray()).ToArray();
-        RedisValue[] values;
-        try
-        {
-            using (await _gate.EnterAsync(cancellationToken))
-            {
-                values = await _backend.GetManyAsync([.. missingKeys.Select(k => (RedisKey)k)], cancellationToken);
-            }
-        }
-        catch (ProxyFailureException)
-        {
-            _metrics.Read(door, ReadResult.Error, misses.Count);
-            throw;
-        }
+    /// <summary>Copied now: the caller's key buffers need not outlive the await.</summary>
+    private static byte[][] CopyKeys(IReadOnlyList<ReadOnlyMemory<byte>> keys, List<int> positions) =>
+        [.. positions.Select(i => keys[i].ToArray())];
 
+    private static RedisKey[] AsRedisKeys(byte[][] keys) => [.. keys.Select(k => (RedisKey)k)];
+
+    /// <summary>Caches the values an MGET of the misses found, unless a write went through since <paramref name="version"/>.</summary>
+    private void StoreFetched(byte[][] missingKeys, RedisValue[] values, long version, ProxyRead[] reads, List<int> misses, FrontDoor door)
+    {
         for (var m = 0; m < misses.Count; m++)
         {
             if (values[m].IsNull)
@@ -230,8 +288,6 @@ internal sealed class CachingProxy
             _cache.TryAdd(entry, version);
             reads[misses[m]] = ProxyRead.FromRedis(entry.Value);
         }
-
-        return reads;
     }
 
     private async Task<TimedProxyRead> ReadThroughTimedAsync(ReadOnlyMemory<byte> key, FrontDoor door, CancellationToken cancellationToken)

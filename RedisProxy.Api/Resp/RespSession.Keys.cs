@@ -33,13 +33,7 @@ internal sealed partial class RespSession
             return;
         }
 
-        var keys = new ReadOnlyMemory<byte>[_arguments.Count - 1];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = _arguments.Memory(i + 1);
-        }
-
-        var reads = await _proxy.GetManyAsync(keys, _closed, FrontDoor.Resp);
+        var reads = await _proxy.GetManyAsync(KeyArguments(), _closed, FrontDoor.Resp);
         _writer.WriteArrayHeader(reads.Length);
         foreach (var read in reads)
         {
@@ -54,22 +48,20 @@ internal sealed partial class RespSession
             return;
         }
 
-        // Read through, so the answer is Redis's and the value is cached for the GET that usually follows.
-        long found = 0;
-        for (var i = 1; i < _arguments.Count; i++)
+        // Read through, so the answer is Redis's and the values are cached for the GET that usually follows.
+        _writer.WriteInteger(await _proxy.CountExistingAsync(KeyArguments(), FrontDoor.Resp, _closed));
+    }
+
+    /// <summary>Every argument after the command name, as keys; slices of the receive buffer, valid until the reply.</summary>
+    private ReadOnlyMemory<byte>[] KeyArguments()
+    {
+        var keys = new ReadOnlyMemory<byte>[_arguments.Count - 1];
+        for (var i = 0; i < keys.Length; i++)
         {
-            try
-            {
-                found += (await _proxy.GetAsync(_arguments.Memory(i), _closed, FrontDoor.Resp)).Found ? 1 : 0;
-            }
-            catch (WrongTypeException)
-            {
-                // A list or a hash exists all the same.
-                found++;
-            }
+            keys[i] = _arguments.Memory(i + 1);
         }
 
-        _writer.WriteInteger(found);
+        return keys;
     }
 
     private async ValueTask SetAsync()

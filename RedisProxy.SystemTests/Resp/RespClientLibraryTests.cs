@@ -149,6 +149,27 @@ public sealed class RespClientLibraryTests(DefaultProxyApp proxy) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Exists_counts_hits_from_the_cache_and_every_miss_in_one_backend_round_trip_caching_what_it_read()
+    {
+        var cached = ProxyApp.UniqueKey();
+        var present = ProxyApp.UniqueKey();
+        var list = ProxyApp.UniqueKey();
+        await proxy.Backend.StringSetAsync([new(cached, "c"), new(present, "p")]);
+        await proxy.Backend.ListLeftPushAsync(list, "item");
+        Assert.Equal("c", (string?)await Db.StringGetAsync(cached));
+        RedisKey[] keys = [cached, present, list, ProxyApp.UniqueKey(), present, cached];
+        var (gets, mgets, exists) = (await proxy.BackendCallsAsync("get"), await proxy.BackendCallsAsync("mget"), await proxy.BackendCallsAsync("exists"));
+
+        var counted = await Db.KeyExistsAsync(keys);
+
+        Assert.Equal((gets, mgets + 1, exists + 1), (await proxy.BackendCallsAsync("get"), await proxy.BackendCallsAsync("mget"), await proxy.BackendCallsAsync("exists")));
+        // Redis's own count, the list and the key named twice included.
+        Assert.Equal(5, counted);
+        Assert.Equal(await proxy.Backend.KeyExistsAsync(keys), counted);
+        Assert.Equal("local", (await proxy.GetJsonAsync($"/{present}")).Body.GetProperty("source").GetString());
+    }
+
+    [Fact]
     public async Task A_key_of_another_type_gives_Redis_WRONGTYPE_error_and_the_connection_goes_on()
     {
         var key = ProxyApp.UniqueKey();
