@@ -11,6 +11,7 @@ public sealed class RespCommandTableTests
     [InlineData("mGeT", "MGet")]
     [InlineData("unlink", "Unlink")]
     [InlineData("COMMAND", "Command")]
+    [InlineData("config", "Config")]
     // Near misses are not commands.
     [InlineData("GETS", "Unknown")]
     [InlineData("GE", "Unknown")]
@@ -24,7 +25,8 @@ public sealed class RespCommandTableTests
 
     [Theory]
     [InlineData("flushall", "FLUSHALL")]
-    [InlineData("Config", "CONFIG")]
+    [InlineData("Keys", "KEYS")]
+    [InlineData("CONFIG", null)]
     [InlineData("GETDEL", "GETDEL")]
     [InlineData("STRLEN", null)]
     [InlineData("GET", null)]

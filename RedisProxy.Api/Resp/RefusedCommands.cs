@@ -18,7 +18,7 @@ internal static class RefusedCommands
         "RESTORE", "SETEX", "SETNX", "SETRANGE", "LPUSH", "RPUSH", "LPOP", "RPOP", "LSET", "SADD", "SREM",
         "SPOP", "HSET", "HSETNX", "HMSET", "HDEL", "HINCRBY", "ZADD", "ZREM", "ZINCRBY", "XADD", "BITOP", "BITFIELD",
         // Admin, scripting and keyspace-wide commands.
-        "FLUSHALL", "FLUSHDB", "CONFIG", "KEYS", "SCAN", "RANDOMKEY", "DBSIZE", "SWAPDB", "SAVE", "BGSAVE",
+        "FLUSHALL", "FLUSHDB", "KEYS", "SCAN", "RANDOMKEY", "DBSIZE", "SWAPDB", "SAVE", "BGSAVE",
         "BGREWRITEAOF", "SHUTDOWN", "DEBUG", "MONITOR", "REPLICAOF", "SLAVEOF", "MIGRATE", "EVAL", "EVALSHA",
         "SCRIPT", "FUNCTION", "FCALL", "ACL", "CLUSTER", "SENTINEL", "SLOWLOG", "LATENCY", "MEMORY", "MODULE",
         // Connection modes the proxy does not implement.

@@ -22,4 +22,7 @@ internal enum RespCommand
     Client,
     Command,
     Info,
+
+    /// <summary>CONFIG GET answers for the proxy itself; SET, RESETSTAT and REWRITE are refused.</summary>
+    Config,
 }

@@ -6,7 +6,7 @@ namespace RedisProxy.Api.Resp;
 internal static class RespCommandTable
 {
     /// <summary>How many commands the proxy answers (COMMAND COUNT).</summary>
-    public const int Count = 16;
+    public const int Count = 17;
 
     public static RespCommand Identify(ReadOnlySpan<byte> name) => name.Length switch
     {
@@ -25,6 +25,7 @@ internal static class RespCommandTable
         6 when Ascii.EqualsIgnoreCase(name, "UNLINK"u8) => RespCommand.Unlink,
         6 when Ascii.EqualsIgnoreCase(name, "SELECT"u8) => RespCommand.Select,
         6 when Ascii.EqualsIgnoreCase(name, "CLIENT"u8) => RespCommand.Client,
+        6 when Ascii.EqualsIgnoreCase(name, "CONFIG"u8) => RespCommand.Config,
         7 when Ascii.EqualsIgnoreCase(name, "COMMAND"u8) => RespCommand.Command,
         _ => RespCommand.Unknown,
     };
@@ -38,7 +39,7 @@ internal static class RespCommandTable
         RespCommand.Ping => (1, 2),
         RespCommand.Auth => (2, 3),
         RespCommand.Reset => (1, 1),
-        RespCommand.Client => (2, int.MaxValue),
+        RespCommand.Client or RespCommand.Config => (2, int.MaxValue),
         _ => (1, int.MaxValue),
     };
 

@@ -45,4 +45,13 @@ internal static class RespReplies
     public static ReadOnlySpan<byte> BadClientName => "-ERR Client names cannot contain spaces, newlines or special characters.\r\n"u8;
 
     public static ReadOnlySpan<byte> ProtocolErrorPrefix => "-ERR Protocol error: "u8;
+
+    public static ReadOnlySpan<byte> ConfigSetRefused =>
+        "-ERR 'CONFIG SET' is not supported by the proxy (it is configured by its environment at start-up)\r\n"u8;
+
+    public static ReadOnlySpan<byte> ConfigResetStatRefused =>
+        "-ERR 'CONFIG RESETSTAT' is not supported by the proxy (it is configured by its environment at start-up)\r\n"u8;
+
+    public static ReadOnlySpan<byte> ConfigRewriteRefused =>
+        "-ERR 'CONFIG REWRITE' is not supported by the proxy (it is configured by its environment at start-up)\r\n"u8;
 }

@@ -5,7 +5,7 @@ using RedisProxy.Api.Resp.Parser;
 
 namespace RedisProxy.Api.Resp;
 
-/// <summary>What every RESP session shares: the one proxy core, the limits, the password and the client registry.</summary>
+/// <summary>What every RESP session shares: the one proxy core, the limits, the password, the client registry and what CONFIG GET answers.</summary>
 internal sealed class RespServerContext(CachingProxy proxy, ClientPassword password, RespClients clients, IOptions<ProxyOptions> options, TimeProvider time)
 {
     public CachingProxy Proxy { get; } = proxy;
@@ -19,4 +19,7 @@ internal sealed class RespServerContext(CachingProxy proxy, ClientPassword passw
     public ProxyOptions Settings { get; } = options.Value;
 
     public RespLimits Limits { get; } = new(options.Value.RespMaxBulkBytes, options.Value.RespMaxMultibulkLength, options.Value.RespMaxInlineBytes);
+
+    /// <summary>What CONFIG GET answers.</summary>
+    public RespServerConfig Config { get; } = new(options.Value);
 }

@@ -138,7 +138,7 @@ internal sealed partial class RespSession
             return;
         }
 
-        _writer.WriteRaw(database == 0 ? RespReplies.Ok : RespReplies.DatabaseOutOfRange);
+        _writer.WriteRaw(database is >= 0 and < RespServerConfig.Databases ? RespReplies.Ok : RespReplies.DatabaseOutOfRange);
     }
 
     private void Reset()
@@ -199,9 +199,12 @@ internal sealed partial class RespSession
         || Ascii.EqualsIgnoreCase(subcommand, "SETNAME"u8) || Ascii.EqualsIgnoreCase(subcommand, "SETINFO"u8);
 
     /// <summary>True when the subcommand has exactly <paramref name="count"/> arguments; otherwise answers the arity error.</summary>
-    private bool HasArguments(int count, string name)
+    private bool HasArguments(int count, string name) => HasArguments(count, count, name);
+
+    /// <summary>True when the subcommand has <paramref name="min"/> to <paramref name="max"/> arguments; otherwise answers the arity error.</summary>
+    private bool HasArguments(int min, int max, string name)
     {
-        if (_arguments.Count == count)
+        if (_arguments.Count >= min && _arguments.Count <= max)
         {
             return true;
         }

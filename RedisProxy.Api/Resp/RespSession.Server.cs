@@ -2,7 +2,7 @@ using System.Text;
 
 namespace RedisProxy.Api.Resp;
 
-/// <summary>The server commands: COMMAND and INFO, enough for redis-cli and client libraries to connect cleanly.</summary>
+/// <summary>The server commands: COMMAND, INFO and CONFIG, enough for redis-cli and client libraries to connect cleanly.</summary>
 internal sealed partial class RespSession
 {
     private void Command()
@@ -55,6 +55,101 @@ internal sealed partial class RespSession
         }
 
         _writer.WriteBulk(RespServerInfo.Build(sections, _server, _server.Time));
+    }
+
+    /// <summary>CONFIG GET, answered for the proxy itself, and HELP; what would change settings is refused.</summary>
+    private void Config()
+    {
+        var subcommand = _arguments[1];
+        if (Ascii.EqualsIgnoreCase(subcommand, "GET"u8))
+        {
+            if (HasArguments(3, int.MaxValue, "config|get"))
+            {
+                ConfigGet();
+            }
+        }
+        else if (Ascii.EqualsIgnoreCase(subcommand, "SET"u8))
+        {
+            if (HasArguments(4, int.MaxValue, "config|set"))
+            {
+                _writer.WriteRaw(RespReplies.ConfigSetRefused);
+            }
+        }
+        else if (Ascii.EqualsIgnoreCase(subcommand, "RESETSTAT"u8))
+        {
+            if (HasArguments(2, "config|resetstat"))
+            {
+                _writer.WriteRaw(RespReplies.ConfigResetStatRefused);
+            }
+        }
+        else if (Ascii.EqualsIgnoreCase(subcommand, "REWRITE"u8))
+        {
+            if (HasArguments(2, "config|rewrite"))
+            {
+                _writer.WriteRaw(RespReplies.ConfigRewriteRefused);
+            }
+        }
+        else if (Ascii.EqualsIgnoreCase(subcommand, "HELP"u8))
+        {
+            if (HasArguments(2, "config|help"))
+            {
+                var lines = _server.Config.HelpLines;
+                _writer.WriteArrayHeader(lines.Count);
+                foreach (var line in lines)
+                {
+                    _writer.WriteSimpleString(line);
+                }
+            }
+        }
+        else
+        {
+            _writer.WriteError($"ERR unknown subcommand '{Encoding.UTF8.GetString(subcommand)}'. Try CONFIG HELP.");
+        }
+    }
+
+    /// <summary>
+    /// CONFIG GET pattern [pattern ...], as Redis answers it: a name without wildcards is looked up in any case and
+    /// answered under the spelling asked; a pattern is matched, ignoring case, against every name. Each parameter is
+    /// listed once, in the order first selected (Redis's order is its hash table's, which nobody can rely on).
+    /// </summary>
+    private void ConfigGet()
+    {
+        var config = _server.Config;
+        Span<int> selected = stackalloc int[config.Count];
+        // The argument whose spelling names each selected parameter in the reply, or -1 for the parameter's own name.
+        Span<int> spelledBy = stackalloc int[config.Count];
+        var count = 0;
+        for (var i = 2; i < _arguments.Count; i++)
+        {
+            var pattern = _arguments[i];
+            if (!RespGlob.HasWildcards(pattern))
+            {
+                var found = config.Find(pattern);
+                if (found >= 0 && !selected[..count].Contains(found))
+                {
+                    (selected[count], spelledBy[count]) = (found, i);
+                    count++;
+                }
+
+                continue;
+            }
+
+            for (var parameter = 0; parameter < config.Count; parameter++)
+            {
+                if (!selected[..count].Contains(parameter) && RespGlob.IsMatch(pattern, config.Name(parameter), ignoreCase: true))
+                {
+                    (selected[count], spelledBy[count]) = (parameter, -1);
+                    count++;
+                }
+            }
+        }
+
+        _writer.WriteMapHeader(count);
+        for (var i = 0; i < count; i++)
+        {
+            _writer.WriteBulk(spelledBy[i] < 0 ? config.Name(selected[i]) : _arguments[spelledBy[i]]);
+            _writer.WriteBulk(config.Value(selected[i]));
+        }
     }
 
     /// <summary>A command the proxy does not answer: "not supported" when it is a known Redis write or admin command.</summary>

@@ -259,6 +259,9 @@ internal sealed partial class RespSession : IDisposable
                 case RespCommand.Info:
                     Info();
                     break;
+                case RespCommand.Config:
+                    Config();
+                    break;
                 default:
                     throw new InvalidOperationException($"No handler for {command}.");
             }
