@@ -24,6 +24,7 @@ public sealed class RespAuthTests(RequirePassProxyApp proxy) : IClassFixture<Req
 
         Assert.Equal("-NOAUTH Authentication required.\r\n", await raw.CallAsync("PING\r\n"));
         Assert.Equal("-NOAUTH Authentication required.\r\n", await raw.CallAsync($"GET {ProxyApp.UniqueKey()}\r\n"));
+        Assert.Equal("-NOAUTH Authentication required.\r\n", await raw.CallAsync("CONFIG GET *\r\n"));
         Assert.StartsWith("-NOAUTH HELLO must be called with the client already authenticated", await raw.CallAsync("HELLO 3\r\n"), StringComparison.Ordinal);
         Assert.Equal("+RESET\r\n", await raw.CallAsync("RESET\r\n"));
         Assert.Equal("-NOAUTH Authentication required.\r\n", await raw.CallAsync("PING\r\n"));
