@@ -24,19 +24,27 @@ internal sealed class RespConnectionHandler(RespServerContext server, ILogger<Re
         {
             // The client went away; nobody is left to answer.
         }
-        catch (Exception e)
+        catch (Exception e) when (IsTransportFailure(e))
         {
-            // One connection's failure must not reach Kestrel's accept loop; the details matter only when debugging.
+            // The client vanished or the connection was cut under the session: routine, worth a look only when debugging.
             if (logger.IsEnabled(LogLevel.Debug))
             {
                 logger.LogDebug(e, "RESP connection {ConnectionId} (client {ClientId}) ended with an error", connection.ConnectionId, id);
             }
+        }
+        catch (Exception e)
+        {
+            // Anything else is a fault in the proxy: an operator should see it. It still ends only this connection, and
+            // never reaches Kestrel's accept loop.
+            logger.LogWarning(e, "RESP connection {ConnectionId} (client {ClientId}) ended by an unexpected error; other connections go on", connection.ConnectionId, id);
         }
         finally
         {
             server.Clients.Disconnect();
         }
     }
+
+    private static bool IsTransportFailure(Exception e) => e is IOException or SocketException or OperationCanceledException or ObjectDisposedException;
 
     /// <summary>Bytes the client sent that the transport has not read yet; asked only when a read deadline passes.</summary>
     private static bool HasUnreadBytes(Socket socket)

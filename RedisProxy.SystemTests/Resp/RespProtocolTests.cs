@@ -16,6 +16,39 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
     }
 
     [Fact]
+    public async Task Every_command_in_COMMAND_LIST_is_answered_with_none_one_or_two_arguments_and_the_connection_goes_on()
+    {
+        // A command the table knows but no handler serves would end the connection: this finds one at once.
+        var key = ProxyApp.UniqueKey();
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+        var names = (await raw.CallAsync(RawResp.Frame("COMMAND", "LIST")))
+            .Split("\r\n", StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => line[0] is not ('*' or '$'))
+            .ToArray();
+        Assert.Contains("get", names);
+
+        // QUIT ends the connection by design.
+        foreach (var name in names.Where(name => name != "quit"))
+        {
+            for (var arguments = 0; arguments <= 2; arguments++)
+            {
+                await raw.SendAsync(RawResp.Frame([name, .. Enumerable.Repeat(key, arguments)]) + "PING\r\n");
+                string[] replies;
+                try
+                {
+                    replies = await raw.ReadRepliesAsync(2);
+                }
+                catch (IOException e)
+                {
+                    throw new Xunit.Sdk.XunitException($"'{name}' with {arguments} argument(s) ended the connection: {e.Message}");
+                }
+
+                Assert.True(replies[1] == "+PONG\r\n", $"after '{name}' with {arguments} argument(s), which got {replies[0]}, PING got {replies[1]}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Commands_pipelined_in_one_write_are_answered_in_order()
     {
         var key = ProxyApp.UniqueKey();
