@@ -146,6 +146,64 @@ public sealed class LruCacheTests
     }
 
     [Fact]
+    public void A_write_nothing_overtook_is_cached()
+    {
+        var cache = new LruCache(3, Expiry, _time);
+        Set(cache, "a", "old");
+        var version = cache.WriteVersion;
+
+        Assert.True(cache.SetUnlessOvertaken(cache.CreateEntry("a"u8, "new"u8), version));
+
+        Assert.Equal("new", Get(cache, "a"));
+    }
+
+    [Theory]
+    [InlineData("another key's write")]
+    [InlineData("a delete")]
+    [InlineData("an invalidation of the key")]
+    [InlineData("a clear")]
+    public void A_write_overtaken_while_in_flight_drops_the_key_instead_of_caching_a_value_Redis_may_no_longer_hold(string overtakenBy)
+    {
+        var cache = new LruCache(3, Expiry, _time);
+        Set(cache, "a", "old");
+        Set(cache, "b", "b");
+        var version = cache.WriteVersion;
+        switch (overtakenBy)
+        {
+            case "another key's write":
+                Set(cache, "c", "c");
+                break;
+            case "a delete":
+                cache.Remove("b"u8);
+                break;
+            case "an invalidation of the key":
+                cache.Remove("a"u8);
+                break;
+            default:
+                cache.Clear();
+                break;
+        }
+
+        Assert.False(cache.SetUnlessOvertaken(cache.CreateEntry("a"u8, "new"u8), version));
+
+        Assert.Null(Get(cache, "a"));
+    }
+
+    [Fact]
+    public void An_overtaken_write_still_keeps_reads_that_started_before_it_out_of_the_cache()
+    {
+        var cache = new LruCache(3, Expiry, _time);
+        var before = cache.WriteVersion;
+        Set(cache, "b", "b");
+        var readStarted = cache.WriteVersion;
+
+        cache.SetUnlessOvertaken(cache.CreateEntry("a"u8, "new"u8), before);
+
+        Assert.False(cache.TryAdd(cache.CreateEntry("a"u8, "stale read"u8), readStarted));
+        Assert.Null(Get(cache, "a"));
+    }
+
+    [Fact]
     public void Clear_and_remove_empty_the_cache()
     {
         var cache = new LruCache(3, Expiry, _time);

@@ -132,13 +132,38 @@ internal sealed class LruCache
         return new(key, value, CacheIndex.Hash(key), _time.GetTimestamp() + _expiryTicks, surelyFreshBefore);
     }
 
-    /// <summary>Caches a value written through the proxy: it replaces whatever the key held.</summary>
+    /// <summary>Caches a value, replacing whatever the key held (the proxy's own writes use <see cref="SetUnlessOvertaken"/>).</summary>
     public void Set(CacheEntry entry)
     {
         lock (_lock)
         {
             _writeVersion++;
             Insert(entry);
+        }
+    }
+
+    /// <summary>
+    /// Caches a value just written to the backend through the proxy, unless the cache has seen another write, a
+    /// delete or an invalidation since <paramref name="writeStartedAtVersion"/>: that change may have reached Redis
+    /// after this write, and caching this value would then keep an older one than Redis holds. The key is dropped
+    /// instead, so the next read fetches what Redis has. Either way it counts as a write for reads in flight.
+    /// </summary>
+    public bool SetUnlessOvertaken(CacheEntry entry, long writeStartedAtVersion)
+    {
+        lock (_lock)
+        {
+            var overtaken = _writeVersion != writeStartedAtVersion;
+            _writeVersion++;
+            if (!overtaken)
+            {
+                Insert(entry);
+            }
+            else if (_index.Find(entry.Key, entry.Hash) is { } older)
+            {
+                RemoveEntry(older);
+            }
+
+            return !overtaken;
         }
     }
 

@@ -47,13 +47,16 @@ internal sealed class CachingProxy
     {
         _metrics.Write(door, "set");
         var keyBytes = key.ToArray();
+        long version;
         using (await _gate.EnterAsync(cancellationToken))
         {
+            // Taken before the write, so a change that may have reached Redis after it keeps this value out of the cache.
+            version = _cache.WriteVersion;
             await _backend.SetAsync(keyBytes, value, cancellationToken);
         }
 
         var entry = _cache.CreateEntry(keyBytes, value.Span);
-        _cache.Set(entry);
+        _cache.SetUnlessOvertaken(entry, version);
 
         // A read that started before this write must not hand its older value to readers that come after it.
         _readsInFlight.TryRemove(keyBytes, out _);
