@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Registry;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Telemetry;
@@ -15,7 +14,11 @@ namespace RedisProxy.Api.Backend;
 /// resilience pipeline (a circuit breaker), and every failure comes out as one of the <see cref="ProxyFailureException"/> kinds.
 /// </summary>
 internal sealed class RedisBackend(
-    IConnectionMultiplexer redis, ResiliencePipelineProvider<string> pipelines, ProxyMetrics metrics, IOptions<ProxyOptions> options, TimeProvider time)
+    IConnectionMultiplexer redis,
+    [FromKeyedServices(RedisBackend.PipelineName)] ResiliencePipeline pipeline,
+    ProxyMetrics metrics,
+    IOptions<ProxyOptions> options,
+    TimeProvider time)
 {
     public const string PipelineName = "redis-backend";
 
@@ -25,7 +28,6 @@ internal sealed class RedisBackend(
     private static readonly BackendOperation DelCommand = new("del");
     private static readonly BackendOperation ExistsCommand = new("exists");
 
-    private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(PipelineName);
     private readonly TimeSpan _timeout = options.Value.BackendTimeout;
 
     /// <summary>The value of a string key, leased from a pool (the caller disposes it); null when the key is absent.</summary>
@@ -71,7 +73,7 @@ internal sealed class RedisBackend(
         var outcome = "error";
         try
         {
-            var result = await _pipeline.ExecuteAsync(
+            var result = await pipeline.ExecuteAsync(
                 static (s, token) =>
                     // StackExchange.Redis takes no token, so the wait is what is bounded: one timer per call, where a
                     // Polly timeout strategy would add a token source and a registration. Returned as is, not awaited

@@ -47,7 +47,8 @@ internal static class ProxyHostingExtensions
         builder.Services.AddProxyCore(configuration, settings);
         builder.Services.AddSingleton<HttpFrontDoor>();
         builder.Services.AddHostedService<BackendConnectionLog>();
-        // The circuit breaker logs each state change once; Polly's own telemetry would log every failed call.
+        // The backend's circuit breaker logs each state change itself and carries no Polly telemetry; any other Polly
+        // pipeline (ServiceDefaults' HTTP client resilience) would log every failed call.
         builder.Logging.AddFilter("Polly", LogLevel.None);
         builder.Services.AddProxyOpenApi();
         builder.Services.AddRespFrontDoor();
