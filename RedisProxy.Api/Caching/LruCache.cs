@@ -154,13 +154,13 @@ internal sealed class LruCache
         {
             var overtaken = _writeVersion != writeStartedAtVersion;
             _writeVersion++;
-            if (!overtaken)
+            if (overtaken)
+            {
+                RemoveKey(entry.Key, entry.Hash);
+            }
+            else
             {
                 Insert(entry);
-            }
-            else if (_index.Find(entry.Key, entry.Hash) is { } older)
-            {
-                RemoveEntry(older);
             }
 
             return !overtaken;
@@ -190,14 +190,7 @@ internal sealed class LruCache
         lock (_lock)
         {
             _writeVersion++;
-            var entry = _index.Find(key, CacheIndex.Hash(key));
-            if (entry is null)
-            {
-                return false;
-            }
-
-            RemoveEntry(entry);
-            return true;
+            return RemoveKey(key, CacheIndex.Hash(key));
         }
     }
 
@@ -280,11 +273,7 @@ internal sealed class LruCache
     private void Insert(CacheEntry entry)
     {
         _hitLog.ApplyTo(_recency);
-        var existing = _index.Find(entry.Key, entry.Hash);
-        if (existing is not null)
-        {
-            RemoveEntry(existing);
-        }
+        RemoveKey(entry.Key, entry.Hash);
 
         // An entry too large to cache is not cached at all, and the key's old value is gone all the same: the caller
         // still serves the new value, and the old one must not outlive it.
@@ -308,6 +297,19 @@ internal sealed class LruCache
             RemoveEntry(_recency.Oldest!);
             _evictions++;
         }
+    }
+
+    /// <summary>Takes the key's entry out, if it has one. Caller holds the lock.</summary>
+    private bool RemoveKey(ReadOnlySpan<byte> key, int hash)
+    {
+        var entry = _index.Find(key, hash);
+        if (entry is null)
+        {
+            return false;
+        }
+
+        RemoveEntry(entry);
+        return true;
     }
 
     private void RemoveEntry(CacheEntry entry)

@@ -70,7 +70,7 @@ internal sealed class CachingProxy
         long removed;
         using (await _gate.EnterAsync(cancellationToken))
         {
-            removed = await _backend.DeleteAsync([.. keys.Select(k => (RedisKey)k)], cancellationToken);
+            removed = await _backend.DeleteAsync(AsRedisKeys(keys), cancellationToken);
         }
 
         foreach (var key in keys)
@@ -272,7 +272,7 @@ internal sealed class CachingProxy
     private static byte[][] CopyKeys(IReadOnlyList<ReadOnlyMemory<byte>> keys, List<int> positions) =>
         [.. positions.Select(i => keys[i].ToArray())];
 
-    private static RedisKey[] AsRedisKeys(byte[][] keys) => [.. keys.Select(k => (RedisKey)k)];
+    private static RedisKey[] AsRedisKeys(IReadOnlyList<byte[]> keys) => [.. keys.Select(k => (RedisKey)k)];
 
     /// <summary>Caches the values an MGET of the misses found, unless a write went through since <paramref name="version"/>.</summary>
     private void StoreFetched(byte[][] missingKeys, RedisValue[] values, long version, ProxyRead[] reads, List<int> misses, FrontDoor door)
