@@ -96,6 +96,7 @@ def main():
     parser.add_argument("raw")
     parser.add_argument("results")
     parser.add_argument("--seconds", type=int)
+    parser.add_argument("--warmup-seconds", type=int)
     parser.add_argument("--connections", type=int)
     parser.add_argument("--value-bytes", type=int)
     parser.add_argument("--resp-requests", type=int)
@@ -138,7 +139,7 @@ def main():
     report = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
-        "settings": {"wrk_seconds": args.seconds, "connections": args.connections, "wrk_threads": 1,
+        "settings": {"wrk_seconds": args.seconds, "wrk_warm_up_seconds": args.warmup_seconds, "connections": args.connections, "wrk_threads": 1,
                      "value_bytes": args.value_bytes, "redis_benchmark_requests_per_pipeline_slot": args.resp_requests, "redis_benchmark_warm_up": True,
                      "redis_benchmark_rounds": args.resp_rounds,
                      "proxy_env": args.proxy_env},
@@ -172,7 +173,7 @@ def main():
     m = report["machine"]
     header = (f'Measured {report["date"]} on {m["cores"]} x {m["cpu"]}, {m["memory_gib"]} GiB, .NET SDK {m["dotnet_sdk"]}; '
               f'proxy settings: {args.proxy_env or "the defaults"}; '
-              f'wrk 1 thread, {args.connections} connections, {args.seconds} s per run; '
+              f'wrk 1 thread, {args.connections} connections, {args.warmup_seconds} s warm-up, then {args.seconds} s per run; '
               f'redis-benchmark {args.connections} connections, {args.resp_requests:,} requests per pipeline slot, '
               f'warm-up, then {args.resp_rounds} rounds (the median round is shown); '
               f'load average at the end {m["load_average_at_end"]:.2f}.')

@@ -11,7 +11,8 @@
 # (and, when the proxy's RESP port answers, redis-benchmark against the proxy and redis-server), then writes
 # bench/results/latest.json, latest.md and ratios.svg and prints the table.
 #
-# Settings (environment): BENCH_SECONDS (wrk duration per run, default 8), BENCH_CONNECTIONS (default 16),
+# Settings (environment): BENCH_SECONDS (wrk duration per run, default 6), BENCH_WARMUP_SECONDS (wrk warm-up before
+# each run, default 6), BENCH_CONNECTIONS (default 16),
 # BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+12 must be free), BENCH_RESP_REQUESTS (default 200000;
 # times the pipeline depth, so 3.2 M at -P 16), BENCH_RESP_ROUNDS (default 3),
 # BENCH_PROXY_ENV (settings for every proxy, e.g. "PROXY_INLINE_SCHEDULING=false"; default none: the shipped defaults).
@@ -24,7 +25,8 @@ fi
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SECONDS_PER_RUN=${BENCH_SECONDS:-8}
+SECONDS_PER_RUN=${BENCH_SECONDS:-6}
+WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-6}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 BASE=${BENCH_PORT_BASE:-17400}
 RESP_REQUESTS=${BENCH_RESP_REQUESTS:-200000}
@@ -146,11 +148,13 @@ cpu_ticks() {
 }
 CLOCK_TICKS=$(getconf CLK_TCK)
 
-# One wrk run: a short warm-up (JIT, connection pools), then the measured run; its JSON line goes to $RAW.
+# One wrk run: a warm-up, then the measured run; its JSON line goes to $RAW. The warm-up is long enough for the JIT:
+# under this load on 2 cores a fresh server (the proxy and the baselines alike) needs 4-5 s to reach its final code, and
+# spends up to twice the CPU per request until then (measured per second on 1 December 2026).
 run_wrk() {
   local scenario=$1 target=$2 pid=$3 url=$4
   shift 4
-  timeout 10 wrk -t1 -c"$CONNECTIONS" -d2s -s bench/wrk/report.lua "$url" "$@" >/dev/null
+  timeout $((WARMUP_SECONDS + 10)) wrk -t1 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s bench/wrk/report.lua "$url" "$@" >/dev/null
   local line before after
   before=$(cpu_ticks "$pid")
   line=$(timeout $((SECONDS_PER_RUN + 10)) wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency \
@@ -160,12 +164,17 @@ run_wrk() {
   echo "   $scenario / $target: $line"
 }
 
-echo "== HTTP (wrk, 1 thread, $CONNECTIONS connections, ${SECONDS_PER_RUN}s each)"
+echo "== HTTP (wrk, 1 thread, $CONNECTIONS connections, ${WARMUP_SECONDS}s warm-up, then ${SECONDS_PER_RUN}s each)"
 run_wrk http-hit proxy "$HIT_PID" "http://127.0.0.1:$HIT_HTTP/hit"
 run_wrk http-hit baseline "$CONSTANT_PID" "http://127.0.0.1:$CONSTANT_HTTP/hit"
 run_wrk http-miss proxy "$MISS_PID" "http://127.0.0.1:$MISS_HTTP/" -- "$MISS_KEYS" miss:
 run_wrk http-miss baseline "$REDIS_HTTP_PID" "http://127.0.0.1:$REDIS_HTTP/" -- "$MISS_KEYS" miss:
 run_wrk http-miss-queued proxy "$QUEUED_PID" "http://127.0.0.1:$QUEUED_HTTP/" -- "$MISS_KEYS" miss:
+
+# Only the hit proxy and redis-server take part in the RESP runs: the other servers are stopped first, so that nothing
+# they still do after their load (finishing JIT work, trimming thread pools) shares the 2 cores with the RESP runs.
+for pid in "$MISS_PID" "$QUEUED_PID" "$REDIS_HTTP_PID" "$CONSTANT_PID"; do kill "$pid" 2>/dev/null || true; done
+for pid in "$MISS_PID" "$QUEUED_PID" "$REDIS_HTTP_PID" "$CONSTANT_PID"; do wait "$pid" 2>/dev/null || true; done
 
 # redis-benchmark runs are short and the machine's noise is not: each target is warmed up once (half as many requests,
 # as wrk's warm-up, so the proxy is measured with its hot path compiled, not while the JIT is still at work), then the
@@ -211,5 +220,5 @@ fi
 
 mkdir -p "$RESULTS"
 python3 bench/report.py "$RAW" "$RESULTS" \
-  --seconds "$SECONDS_PER_RUN" --connections "$CONNECTIONS" --value-bytes "$VALUE_BYTES" --resp-requests "$RESP_REQUESTS" --resp-rounds "$RESP_ROUNDS" \
+  --seconds "$SECONDS_PER_RUN" --warmup-seconds "$WARMUP_SECONDS" --connections "$CONNECTIONS" --value-bytes "$VALUE_BYTES" --resp-requests "$RESP_REQUESTS" --resp-rounds "$RESP_ROUNDS" \
   --proxy-env "${BENCH_PROXY_ENV:-}"
