@@ -17,7 +17,7 @@ internal sealed class CacheIndex
         _mask = size - 1;
     }
 
-    /// <summary>The key's hash: seeded per process, so keys chosen by clients cannot force collisions.</summary>
+    /// <summary>The key's hash, seeded per process (see <see cref="Core.ByteArrayKeyComparer"/>).</summary>
     public static int Hash(ReadOnlySpan<byte> key) => Core.ByteArrayKeyComparer.Instance.GetHashCode(key);
 
     public CacheEntry? Find(ReadOnlySpan<byte> key, int hash)
