@@ -104,8 +104,10 @@ public sealed class ApiProcess : IAsyncDisposable
                     using var response = await http.GetAsync(new Uri(HttpAddress, "/ping"));
                     return response.StatusCode == HttpStatusCode.OK;
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
+                    // Not answering yet, or not within a probe's timeout: a process starting on a busy machine can be slow
+                    // to serve its first request; the overall timeout bounds the wait.
                     return false;
                 }
             },
