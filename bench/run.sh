@@ -53,10 +53,14 @@ for tool in wrk redis-benchmark redis-server redis-cli dotnet python3 curl; do
   fi
 done
 
+# Stops the given processes (only ever ones this script started, by their ids) and waits until they are gone.
+stop() {
+  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
+}
+
 cleanup() {
-  # Stops only the processes this script started, by their ids.
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop "${PIDS[@]}"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -173,13 +177,12 @@ run_wrk http-miss-queued proxy "$QUEUED_PID" "http://127.0.0.1:$QUEUED_HTTP/" --
 
 # Only the hit proxy and redis-server take part in the RESP runs: the other servers are stopped first, so that nothing
 # they still do after their load (finishing JIT work, trimming thread pools) shares the 2 cores with the RESP runs.
-for pid in "$MISS_PID" "$QUEUED_PID" "$REDIS_HTTP_PID" "$CONSTANT_PID"; do kill "$pid" 2>/dev/null || true; done
-for pid in "$MISS_PID" "$QUEUED_PID" "$REDIS_HTTP_PID" "$CONSTANT_PID"; do wait "$pid" 2>/dev/null || true; done
+stop "$MISS_PID" "$QUEUED_PID" "$REDIS_HTTP_PID" "$CONSTANT_PID"
 
-# redis-benchmark runs are short and the machine's noise is not: each target is warmed up once (half as many requests,
-# as wrk's warm-up, so the proxy is measured with its hot path compiled, not while the JIT is still at work), then the
-# proxy and redis-server take turns for RESP_ROUNDS rounds, alternating which goes first; the report takes the median of
-# the rounds' ratios. Pipelined runs send RESP_REQUESTS per pipeline slot, so each lasts long enough to measure (at
+# redis-benchmark runs are short and the machine's noise is not: each target is warmed up once (half as many requests
+# as a measured run; like wrk's warm-up, so the proxy is measured with its hot path compiled, not while the JIT is still
+# at work), then the proxy and redis-server take turns for RESP_ROUNDS rounds, alternating which goes first; the report
+# takes the median of the rounds' ratios. Pipelined runs send RESP_REQUESTS per pipeline slot, so each lasts long enough to measure (at
 # -P 16, 200,000 requests take a tenth of a second).
 redis_benchmark() {
   timeout 60 redis-benchmark -h 127.0.0.1 -p "$1" -c "$CONNECTIONS" -n "$2" -P "$3" -t get "${@:4}"
