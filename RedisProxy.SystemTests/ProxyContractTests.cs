@@ -148,26 +148,13 @@ public sealed class ProxyContractTests(DefaultProxyApp proxy)
     {
         var key = ProxyApp.UniqueKey();
         await proxy.Backend.StringSetAsync(key, "shared");
-        var before = await GetCommandCallsAsync();
+        var before = await BackendCommandStats.CallsAsync(proxy.BackendServer, "get");
 
         // Pausing the backend's clients holds the first read on the wire while the others arrive.
         await proxy.Backend.ExecuteAsync("CLIENT", "PAUSE", "300", "ALL");
         var reads = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => proxy.GetJsonAsync($"/{key}")));
 
         Assert.All(reads, read => Assert.Equal("shared", read.Body.GetProperty("value").GetString()));
-        Assert.Equal(1, await GetCommandCallsAsync() - before);
-    }
-
-    private async Task<long> GetCommandCallsAsync()
-    {
-        var info = await proxy.BackendServer.InfoAsync("commandstats");
-        var get = info.SelectMany(group => group).FirstOrDefault(pair => pair.Key == "cmdstat_get");
-        if (get.Value is null)
-        {
-            return 0;
-        }
-
-        var calls = get.Value.Split(',')[0].Split('=')[1];
-        return long.Parse(calls, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, await BackendCommandStats.CallsAsync(proxy.BackendServer, "get") - before);
     }
 }

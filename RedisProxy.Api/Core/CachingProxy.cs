@@ -8,19 +8,22 @@ namespace RedisProxy.Api.Core;
 
 /// <summary>
 /// The one core both front doors call: reads answered from the local LRU cache or read through to Redis,
-/// writes passed through to Redis and then cached. Concurrent misses for one key share a single backend read.
+/// writes passed through to Redis and then cached. Concurrent misses for one key share a single backend read, and
+/// misses that have to wait for a backend slot share one MGET (<see cref="MissFetcher"/>).
 /// </summary>
 internal sealed class CachingProxy
 {
     private readonly LruCache _cache;
     private readonly RedisBackend _backend;
     private readonly BackendGate _gate;
+    private readonly MissFetcher _misses;
     private readonly ProxyMetrics _metrics;
     private readonly ConcurrentDictionary<byte[], Task<CacheEntry?>> _readsInFlight = new(ByteArrayKeyComparer.Instance);
     private readonly ConcurrentDictionary<byte[], Task<CacheEntry?>>.AlternateLookup<ReadOnlySpan<byte>> _readsInFlightBySpan;
 
-    public CachingProxy(LruCache cache, RedisBackend backend, BackendGate gate, ProxyMetrics metrics)
+    public CachingProxy(LruCache cache, RedisBackend backend, BackendGate gate, MissFetcher misses, ProxyMetrics metrics)
     {
+        _misses = misses;
         _metrics = metrics;
         _cache = cache;
         _backend = backend;
@@ -119,7 +122,7 @@ internal sealed class CachingProxy
         Exception? failure = null;
         try
         {
-            entry = await FetchAsync(key);
+            entry = await _misses.FetchAsync(key);
         }
         catch (Exception e)
         {
@@ -139,24 +142,6 @@ internal sealed class CachingProxy
         else
         {
             read.SetException(failure);
-        }
-    }
-
-    private async Task<CacheEntry?> FetchAsync(byte[] key)
-    {
-        // Taken before the read, so a write that lands while the read is on the wire stops its result being cached.
-        var version = _cache.WriteVersion;
-        using (await _gate.EnterAsync(CancellationToken.None))
-        {
-            using var lease = await _backend.GetAsync(key, CancellationToken.None);
-            if (lease is null)
-            {
-                return null;
-            }
-
-            var entry = _cache.CreateEntry(key, lease.Span);
-            _cache.TryAdd(entry, version);
-            return entry;
         }
     }
 

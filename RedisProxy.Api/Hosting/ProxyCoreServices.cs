@@ -27,6 +27,7 @@ internal static class ProxyCoreServices
         services.AddBackendResilience();
         services.AddSingleton<RedisBackend>();
         services.AddSingleton<BackendGate>();
+        services.AddSingleton<MissFetcher>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<CachingProxy>();
         services.AddSingleton<ClientPassword>();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using RedisProxy.Api.Backend;
 using RedisProxy.Api.Caching;
+using RedisProxy.Api.Core;
 using RedisProxy.Api.Invalidation;
 using StackExchange.Redis;
 
@@ -20,12 +21,12 @@ internal static class StatusEndpoint
 
     public static IEndpointRouteBuilder MapProxyStatus(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(Path, static (IConnectionMultiplexer redis, LruCache cache, CacheInvalidationState invalidation) =>
-            TypedResults.Json(Describe(redis, cache, invalidation), StatusJsonContext.Default.StatusReport));
+        endpoints.MapGet(Path, static (IConnectionMultiplexer redis, BackendGate gate, LruCache cache, CacheInvalidationState invalidation) =>
+            TypedResults.Json(Describe(redis, gate, cache, invalidation), StatusJsonContext.Default.StatusReport));
         return endpoints;
     }
 
-    private static StatusReport Describe(IConnectionMultiplexer redis, LruCache cache, CacheInvalidationState invalidation)
+    private static StatusReport Describe(IConnectionMultiplexer redis, BackendGate gate, LruCache cache, CacheInvalidationState invalidation)
     {
         using var process = Process.GetCurrentProcess();
         var uptime = DateTime.Now - process.StartTime;
@@ -35,7 +36,7 @@ internal static class StatusEndpoint
         return new StatusReport(
             Instance,
             Math.Round(uptime.TotalSeconds, 3),
-            DescribeBackend(redis),
+            DescribeBackend(redis, gate),
             new CacheStatus(
                 cache.Count,
                 cache.Capacity,
@@ -66,11 +67,11 @@ internal static class StatusEndpoint
         return blocking.Index >= background.Index ? blocking : background;
     }
 
-    private static BackendStatus DescribeBackend(IConnectionMultiplexer redis)
+    private static BackendStatus DescribeBackend(IConnectionMultiplexer redis, BackendGate gate)
     {
         var endpoints = redis.GetEndPoints()
             .Select(endpoint => new BackendEndpointStatus(BackendEndPoints.HostAndPort(endpoint), redis.GetServer(endpoint).IsConnected))
             .ToList();
-        return new BackendStatus(redis.IsConnected, endpoints);
+        return new BackendStatus(redis.IsConnected, endpoints, gate.InFlight, gate.Queued, gate.Rejected);
     }
 }

@@ -9,8 +9,13 @@ internal sealed record StatusReport(
     InvalidationStatus Invalidation,
     MemoryStatus Memory);
 
-/// <summary>The backing Redis as the proxy's connection sees it: its endpoints (host and port only) and whether they answer.</summary>
-internal sealed record BackendStatus(bool Connected, IReadOnlyList<BackendEndpointStatus> Endpoints);
+/// <summary>
+/// The backing Redis as the proxy's connection sees it: its endpoints (host and port only) and whether they answer;
+/// and the proxy's own load on it: requests holding a backend slot (MAX_CONCURRENT_REQUESTS), waiting for one
+/// (MAX_QUEUED_REQUESTS), and refused since start because the queue was full or no slot came free in time.
+/// </summary>
+internal sealed record BackendStatus(
+    bool Connected, IReadOnlyList<BackendEndpointStatus> Endpoints, long InFlight, long Queued, long Rejected);
 
 internal sealed record BackendEndpointStatus(string Endpoint, bool Connected);
 

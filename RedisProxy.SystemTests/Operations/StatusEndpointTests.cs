@@ -43,6 +43,9 @@ public sealed class StatusEndpointTests
         var endpoint = Assert.Single(backendStatus.GetProperty("endpoints").EnumerateArray());
         Assert.Equal($"127.0.0.1:{redis.Port}", endpoint.GetProperty("endpoint").GetString());
         Assert.True(endpoint.GetProperty("connected").GetBoolean());
+        Assert.Equal(0, backendStatus.GetProperty("in_flight").GetInt64());
+        Assert.Equal(0, backendStatus.GetProperty("queued").GetInt64());
+        Assert.Equal(0, backendStatus.GetProperty("rejected").GetInt64());
         var cache = status.GetProperty("cache");
         Assert.Equal(1, cache.GetProperty("entries").GetInt32());
         Assert.Equal(7, cache.GetProperty("capacity").GetInt32());

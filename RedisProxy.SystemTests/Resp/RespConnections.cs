@@ -31,10 +31,5 @@ public static class RespConnections
     }
 
     /// <summary>How many times the backing Redis has run <paramref name="command"/>, from its commandstats.</summary>
-    public static async Task<long> BackendCallsAsync(this ProxyApp proxy, string command)
-    {
-        var info = await proxy.BackendServer.InfoAsync("commandstats");
-        var stat = info.SelectMany(group => group).FirstOrDefault(pair => pair.Key == $"cmdstat_{command}");
-        return stat.Value is null ? 0 : long.Parse(stat.Value.Split(',')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static Task<long> BackendCallsAsync(this ProxyApp proxy, string command) => BackendCommandStats.CallsAsync(proxy.BackendServer, command);
 }

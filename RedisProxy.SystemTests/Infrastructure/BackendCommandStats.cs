@@ -1,7 +1,7 @@
 using System.Globalization;
 using StackExchange.Redis;
 
-namespace RedisProxy.SystemTests.Http;
+namespace RedisProxy.SystemTests.Infrastructure;
 
 /// <summary>How many times the backing server has run each command, from <c>INFO commandstats</c>.</summary>
 public static class BackendCommandStats

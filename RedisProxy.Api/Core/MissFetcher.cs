@@ -1,0 +1,219 @@
+using System.Threading.RateLimiting;
+using RedisProxy.Api.Backend;
+using RedisProxy.Api.Caching;
+using StackExchange.Redis;
+
+namespace RedisProxy.Api.Core;
+
+/// <summary>
+/// Reads a key that missed the cache from Redis, and caches what it finds. When a backend slot is free the key gets
+/// a GET of its own. When every slot is taken it joins the misses already waiting: they wait for one slot together
+/// (each still counts as a queued request, see <see cref="BackendGate"/>), and the slot that comes free reads them all
+/// with one MGET. So misses beyond MAX_CONCURRENT_REQUESTS keep the backend to that many commands at once without each
+/// waiting for a round trip of its own.
+/// </summary>
+internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendGate gate)
+{
+    /// <summary>The most keys one MGET reads; a longer line of waiting misses starts another batch.</summary>
+    private const int MaxBatchKeys = 64;
+
+    private readonly Lock _lock = new();
+
+    /// <summary>The batch still waiting for its slot, which a miss may join; null when there is none.</summary>
+    private List<QueuedMiss>? _waiting;
+
+    /// <summary>The key's entry, now cached unless a write overtook the read; null when Redis has no such key.</summary>
+    public Task<CacheEntry?> FetchAsync(byte[] key)
+    {
+        // Taken before the read, so a write that lands while the read waits or is on the wire stops its result being cached.
+        var version = cache.WriteVersion;
+        if (gate.TryEnter(out var lease))
+        {
+            return FetchAloneAsync(key, version, lease);
+        }
+
+        if (!gate.TryQueue())
+        {
+            return Task.FromException<CacheEntry?>(BackendGate.QueueFull());
+        }
+
+        var miss = new QueuedMiss(key, version);
+        List<QueuedMiss>? opened = null;
+        lock (_lock)
+        {
+            if (_waiting is null || _waiting.Count == MaxBatchKeys)
+            {
+                _waiting = opened = [];
+            }
+
+            _waiting.Add(miss);
+        }
+
+        if (opened is not null)
+        {
+            _ = FetchBatchAsync(opened);
+        }
+
+        return miss.Result.Task;
+    }
+
+    private async Task<CacheEntry?> FetchAloneAsync(byte[] key, long version, RateLimitLease lease)
+    {
+        using (lease)
+        {
+            return await GetAndCacheAsync(key, version);
+        }
+    }
+
+    private async Task<CacheEntry?> GetAndCacheAsync(byte[] key, long version)
+    {
+        using var value = await backend.GetAsync(key, CancellationToken.None);
+        return value is null ? null : Cache(key, value.Span, version);
+    }
+
+    private CacheEntry Cache(byte[] key, ReadOnlySpan<byte> value, long version)
+    {
+        var entry = cache.CreateEntry(key, value);
+        cache.TryAdd(entry, version);
+        return entry;
+    }
+
+    private async Task FetchBatchAsync(List<QueuedMiss> batch)
+    {
+        RateLimitLease lease;
+        try
+        {
+            lease = await gate.WaitForSlotAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            var refused = Close(batch);
+            gate.StopWaiting(refused.Count, refused: e is ProxyOverloadedException);
+            foreach (var miss in refused)
+            {
+                Complete(miss, Outcome.Failed(e));
+            }
+
+            return;
+        }
+
+        var misses = Close(batch);
+        gate.StopWaiting(misses.Count, refused: false);
+        var outcomes = new Outcome[misses.Count];
+        using (lease)
+        {
+            await ReadAsync(misses, outcomes);
+        }
+
+        // Completed once the slot is free again: the waiters go on to write their replies on this thread.
+        for (var i = 0; i < misses.Count; i++)
+        {
+            Complete(misses[i], outcomes[i]);
+        }
+    }
+
+    /// <summary>Stops new misses joining the batch, which has its slot or has given up; its members are final from here.</summary>
+    private List<QueuedMiss> Close(List<QueuedMiss> batch)
+    {
+        lock (_lock)
+        {
+            if (_waiting == batch)
+            {
+                _waiting = null;
+            }
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// One MGET for all the keys. MGET answers nil for a key of another type as well as for an absent one, where a GET
+    /// is refused with WRONGTYPE, which the proxy reports (409): so when some keys come back nil, one EXISTS asks
+    /// whether any of them exists at all, and only if one does are they read again one GET at a time.
+    /// </summary>
+    private async Task ReadAsync(List<QueuedMiss> misses, Outcome[] outcomes)
+    {
+        try
+        {
+            if (misses.Count == 1)
+            {
+                outcomes[0] = Outcome.Read(await GetAndCacheAsync(misses[0].Key, misses[0].Version));
+                return;
+            }
+
+            var values = await backend.GetManyAsync([.. misses.Select(m => (RedisKey)m.Key)], CancellationToken.None);
+            List<int>? nil = null;
+            for (var i = 0; i < misses.Count; i++)
+            {
+                if (values[i].IsNull)
+                {
+                    (nil ??= []).Add(i);
+                }
+                else
+                {
+                    outcomes[i] = Outcome.Read(Cache(misses[i].Key, ((ReadOnlyMemory<byte>)values[i]).Span, misses[i].Version));
+                }
+            }
+
+            if (nil is null)
+            {
+                return;
+            }
+
+            var anyExists = await backend.CountExistingAsync([.. nil.Select(i => (RedisKey)misses[i].Key)], CancellationToken.None) > 0;
+            foreach (var i in nil)
+            {
+                try
+                {
+                    outcomes[i] = Outcome.Read(anyExists ? await GetAndCacheAsync(misses[i].Key, misses[i].Version) : null);
+                }
+                catch (WrongTypeException e)
+                {
+                    outcomes[i] = Outcome.Failed(e);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // The backend failed: every miss not yet answered shares the failure.
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                if (!outcomes[i].Answered)
+                {
+                    outcomes[i] = Outcome.Failed(e);
+                }
+            }
+        }
+    }
+
+    private static void Complete(QueuedMiss miss, Outcome outcome)
+    {
+        if (outcome.Failure is { } failure)
+        {
+            miss.Result.SetException(failure);
+        }
+        else
+        {
+            miss.Result.SetResult(outcome.Entry);
+        }
+    }
+
+    private sealed class QueuedMiss(byte[] key, long version)
+    {
+        public byte[] Key { get; } = key;
+
+        public long Version { get; } = version;
+
+        /// <summary>Completes on the batch's thread; see <see cref="CachingProxy"/> on why that is safe.</summary>
+        public TaskCompletionSource<CacheEntry?> Result { get; } = new();
+    }
+
+    /// <summary>What became of one miss of a batch; the default is a miss not answered yet.</summary>
+    private readonly record struct Outcome(bool Answered, CacheEntry? Entry, Exception? Failure)
+    {
+        /// <summary>The entry read, or null for a key Redis does not have.</summary>
+        public static Outcome Read(CacheEntry? entry) => new(true, entry, null);
+
+        public static Outcome Failed(Exception failure) => new(true, null, failure);
+    }
+}
