@@ -1,6 +1,7 @@
 using RedisProxy.SystemTests.Infrastructure;
 using RedisProxy.SystemTests.Operations;
 using StackExchange.Redis;
+using KeyRead = (int Status, string? Value, string? Source);
 
 namespace RedisProxy.SystemTests;
 
@@ -15,7 +16,7 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
     [Fact]
     public async Task Misses_waiting_for_the_slot_share_one_mget_and_each_gets_the_answer_of_its_own_get()
     {
-        await using var backend = await ConnectionMultiplexer.ConnectAsync($"{proxy.Redis.ConnectionString},allowAdmin=true");
+        await using var backend = await ConnectAsAdminAsync();
         var redis = backend.GetDatabase();
         var server = backend.GetServers()[0];
         using var client = ProxyClient.For(proxy.Api);
@@ -30,13 +31,8 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
         var mgets = await BackendCommandStats.CallsAsync(server, "mget");
         var exists = await BackendCommandStats.CallsAsync(server, "exists");
 
-        // The paused backend holds the first miss in the only slot; the others arrive while it is there.
-        await redis.ExecuteAsync("CLIENT", "PAUSE", ((long)BackendPause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "ALL");
-        var first = client.GetAsync("queued-first");
-        await WaitForBackendAsync(client, "in_flight", 1);
         string[] waitingKeys = [.. present, "queued-absent", "queued-list"];
-        var waiting = waitingKeys.Select(client.GetAsync).ToArray();
-        await WaitForBackendAsync(client, "queued", waitingKeys.Length);
+        var (first, waiting) = await MissWhileTheSlotIsHeldAsync(redis, client, "queued-first", waitingKeys);
 
         var answers = await Task.WhenAll(waiting);
         Assert.Equal((200, "first", "redis"), await first);
@@ -55,6 +51,49 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
         var status = (await client.StatusAsync()).GetProperty("backend");
         Assert.Equal(0, status.GetProperty("queued").GetInt64());
         Assert.Equal(0, status.GetProperty("rejected").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_line_longer_than_one_batch_is_read_sixteen_keys_to_an_mget()
+    {
+        await using var backend = await ConnectAsAdminAsync();
+        var redis = backend.GetDatabase();
+        var server = backend.GetServers()[0];
+        using var client = ProxyClient.For(proxy.Api);
+        var keys = Enumerable.Range(0, 20).Select(i => $"queued-line-{i}").ToArray();
+        foreach (var key in keys)
+        {
+            await redis.StringSetAsync(key, $"value of {key}");
+        }
+
+        await redis.StringSetAsync("queued-line-first", "first");
+        var mgets = await BackendCommandStats.CallsAsync(server, "mget");
+
+        var (first, waiting) = await MissWhileTheSlotIsHeldAsync(redis, client, "queued-line-first", keys);
+
+        var answers = await Task.WhenAll(waiting);
+        Assert.Equal((200, "first", "redis"), await first);
+        Assert.Equal(keys.Select(key => new KeyRead(200, $"value of {key}", "redis")), answers);
+        Assert.Equal(mgets + 2, await BackendCommandStats.CallsAsync(server, "mget")); // 16 keys, then 4
+    }
+
+    /// <summary>A connection of the test's own to the backend; admin, for CLIENT PAUSE and INFO commandstats.</summary>
+    private Task<ConnectionMultiplexer> ConnectAsAdminAsync() =>
+        ConnectionMultiplexer.ConnectAsync($"{proxy.Redis.ConnectionString},allowAdmin=true");
+
+    /// <summary>
+    /// Pauses the backend, so that a miss for <paramref name="firstKey"/> holds the only slot, then sends misses for
+    /// <paramref name="waitingKeys"/> and waits until all of them are queued behind it. The answers come after the pause.
+    /// </summary>
+    private static async Task<(Task<KeyRead> First, Task<KeyRead>[] Waiting)> MissWhileTheSlotIsHeldAsync(
+        IDatabase redis, ProxyClient client, string firstKey, string[] waitingKeys)
+    {
+        await redis.ExecuteAsync("CLIENT", "PAUSE", ((long)BackendPause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "ALL");
+        var first = client.GetAsync(firstKey);
+        await WaitForBackendAsync(client, "in_flight", 1);
+        var waiting = waitingKeys.Select(client.GetAsync).ToArray();
+        await WaitForBackendAsync(client, "queued", waitingKeys.Length);
+        return (first, waiting);
     }
 
     /// <summary>Waits, well within the backend's pause, until the proxy reports that many requests in that state.</summary>
