@@ -10,6 +10,11 @@ if (settings.Problems.Count > 0)
     return CannotStart(string.Join(" ", settings.Problems), exitCode: 2);
 }
 
+if (ListenFailure.FindUnavailablePort(settings) is { } unavailable)
+{
+    return CannotStart(unavailable, exitCode: 1);
+}
+
 var app = builder.Build();
 app.MapRedisProxy();
 try

@@ -122,6 +122,14 @@ public sealed class ProxyOptions
     /// </summary>
     public int IoThreads { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>PROXY_IP as the address to bind: <c>localhost</c> is the loopback address and <c>*</c> every IPv4 address.</summary>
+    internal System.Net.IPAddress ListenIPAddress => ListenAddress switch
+    {
+        "localhost" => System.Net.IPAddress.Loopback,
+        "*" => System.Net.IPAddress.Any,
+        var text => System.Net.IPAddress.Parse(text),
+    };
+
     /// <summary>The ports the proxy listens on, each with its setting's name; a RESP port of 0 (off) included.</summary>
     internal (string Setting, int Port)[] ListeningPorts =>
         [("PROXY_PORT", HttpPort), ("PROXY_RESP_PORT", RespPort), ("PROXY_MANAGEMENT_PORT", ManagementPort)];

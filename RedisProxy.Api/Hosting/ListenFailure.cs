@@ -10,6 +10,35 @@ namespace RedisProxy.Api.Hosting;
 /// </summary>
 internal static class ListenFailure
 {
+    /// <summary>
+    /// Binds each port as Kestrel will, and lets go at once, before the host starts: a failure found here stops start-up
+    /// with the one line alone, where the host, failing to bind, first logs its own stack trace. A port taken in the
+    /// moment between is still caught after the host has tried (<see cref="Is"/>).
+    /// </summary>
+    public static string? FindUnavailablePort(ProxyOptions settings)
+    {
+        var address = settings.ListenIPAddress;
+        foreach (var (name, port) in settings.ListeningPorts.Where(p => p.Port != 0))
+        {
+            try
+            {
+                using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                if (address.Equals(System.Net.IPAddress.IPv6Any))
+                {
+                    socket.DualMode = true;
+                }
+
+                socket.Bind(new System.Net.IPEndPoint(address, port));
+            }
+            catch (SocketException e)
+            {
+                return Message($"{name} {port}", settings, e.SocketErrorCode == SocketError.AddressAlreadyInUse ? InUse : e.Message);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Kestrel reports a failed bind as an IOException around the socket's own error.</summary>
     public static bool Is(Exception e) => e is IOException { InnerException: AddressInUseException or SocketException };
 
@@ -19,7 +48,10 @@ internal static class ListenFailure
         var (name, port) = settings.ListeningPorts
             .FirstOrDefault(p => p.Port != 0 && e.Message.Contains($":{p.Port}", StringComparison.Ordinal));
         var where = name is null ? "one of its ports" : $"{name} {port}";
-        var why = e.InnerException is AddressInUseException ? "it is already in use by another process" : e.InnerException!.Message;
-        return $"cannot listen on {where} at {settings.ListenAddress}: {why}.";
+        return Message(where, settings, e.InnerException is AddressInUseException ? InUse : e.InnerException!.Message);
     }
+
+    private const string InUse = "it is already in use by another process";
+
+    private static string Message(string where, ProxyOptions settings, string why) => $"cannot listen on {where} at {settings.ListenAddress}: {why}.";
 }

@@ -87,12 +87,7 @@ internal static class ProxyHostingExtensions
     {
         kestrel.AddServerHeader = false;
         LimitHttpRequests(kestrel.Limits, settings);
-        var address = settings.ListenAddress switch
-        {
-            "localhost" => IPAddress.Loopback,
-            "*" => IPAddress.Any,
-            var text => IPAddress.Parse(text),
-        };
+        var address = settings.ListenIPAddress;
         kestrel.Listen(address, settings.HttpPort);
         kestrel.Listen(address, settings.ManagementPort);
         kestrel.ListenForRedisClients(address, settings);
