@@ -33,7 +33,10 @@ internal sealed class CachingProxy
 
     public LruCache Cache => _cache;
 
-    /// <summary>Answers from the cache when it can (synchronously, without allocating), else reads through.</summary>
+    /// <summary>
+    /// Answers from the cache when it can (synchronously, without allocating), else reads through. The key is copied
+    /// (when needed) before this returns, so the caller may reuse its buffer while the read is still under way.
+    /// </summary>
     public ValueTask<ProxyRead> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken, FrontDoor door = FrontDoor.Http)
     {
         if (_cache.TryGet(key.Span, out var value))
@@ -87,6 +90,7 @@ internal sealed class CachingProxy
 
     private async Task<ProxyRead> ReadThroughAsync(ReadOnlyMemory<byte> key, FrontDoor door, CancellationToken cancellationToken)
     {
+        // The key is read only here, before the first await (see GetAsync).
         if (!_readsInFlightBySpan.TryGetValue(key.Span, out var read))
         {
             var keyBytes = key.ToArray();

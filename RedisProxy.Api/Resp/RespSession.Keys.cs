@@ -14,17 +14,16 @@ internal sealed partial class RespSession
         }
 
         var pending = _proxy.GetAsync(_arguments.Memory(1), _closed, FrontDoor.Resp);
-        if (pending.IsCompletedSuccessfully)
+        if (pending.IsCompletedSuccessfully && _readsInFlight.Count == 0)
         {
             // The hit path: answered synchronously from the cache, the value copied once into the pipe.
             WriteRead(pending.Result);
             return ValueTask.CompletedTask;
         }
 
-        return AwaitReadAsync(pending);
+        // A miss, or a hit behind one: answered in turn (see RespSession.PipelinedReads.cs).
+        return QueueReadAsync(pending);
     }
-
-    private async ValueTask AwaitReadAsync(ValueTask<ProxyRead> pending) => WriteRead(await pending);
 
     private async ValueTask MGetAsync()
     {

@@ -7,7 +7,8 @@ namespace RedisProxy.Api.Resp;
 
 /// <summary>
 /// One RESP connection: reads requests from the input pipe, parses every whole frame in what arrived, runs each
-/// command in order and writes its reply, then flushes once for the batch. Commands live in the partial files
+/// command in order and writes its reply (GETs that wait for the backend run together, their replies still in order:
+/// see RespSession.PipelinedReads.cs), then flushes once for the batch. Commands live in the partial files
 /// beside this one, by family; this file is the read loop and dispatch.
 /// </summary>
 internal sealed partial class RespSession : IDisposable
@@ -144,6 +145,7 @@ internal sealed partial class RespSession : IDisposable
             if (status == RespParseStatus.ProtocolError)
             {
                 // As Redis: say what was wrong, then close; the stream cannot be resynchronised.
+                await AnswerReadsInFlightAsync();
                 _writer.WriteProtocolError(error!);
                 _closing = true;
                 break;
@@ -162,6 +164,8 @@ internal sealed partial class RespSession : IDisposable
             }
         }
 
+        // Every reply of the batch is written before the flush that follows.
+        await AnswerReadsInFlightAsync();
         return consumed;
     }
 
@@ -190,6 +194,12 @@ internal sealed partial class RespSession : IDisposable
     private async ValueTask ExecuteAsync()
     {
         var command = RespCommandTable.Identify(_arguments[0]);
+        if (_readsInFlight.Count > 0 && !JoinsReadsInFlight(command))
+        {
+            // Replies go out in command order, and a write must not overtake the reads sent before it.
+            await AnswerReadsInFlightAsync();
+        }
+
         if (command == RespCommand.Unknown)
         {
             RejectUnknown();

@@ -68,6 +68,70 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
     }
 
     [Fact]
+    public async Task Gets_pipelined_behind_misses_get_their_own_answers_in_order_and_a_write_waits_for_the_reads_before_it()
+    {
+        string[] misses = [ProxyApp.UniqueKey("m0"), ProxyApp.UniqueKey("m1"), ProxyApp.UniqueKey("m2")];
+        var (cached, absent, list, written) = (ProxyApp.UniqueKey("hit"), ProxyApp.UniqueKey("absent"), ProxyApp.UniqueKey("list"), ProxyApp.UniqueKey("set"));
+        foreach (var key in misses)
+        {
+            await proxy.Backend.StringSetAsync(key, $"v-{key}");
+        }
+
+        await proxy.Backend.StringSetAsync(cached, "cached");
+        await proxy.Backend.StringSetAsync(written, "old");
+        await proxy.Backend.ListRightPushAsync(list, "item");
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+        Assert.Equal("$6\r\ncached\r\n", await raw.CallAsync(RawResp.Frame("GET", cached)));
+
+        // The first GET of the write's key is read while the write waits behind it: it must see the old value.
+        await raw.SendAsync(
+            RawResp.Frame("GET", misses[0]) +
+            RawResp.Frame("GET", cached) +
+            RawResp.Frame("GET", absent) +
+            RawResp.Frame("GET", list) +
+            RawResp.Frame("GET", written) +
+            RawResp.Frame("GET", new string('k', 1025)) +
+            RawResp.Frame("GET", misses[1]) +
+            RawResp.Frame("SET", written, "new") +
+            RawResp.Frame("GET", written) +
+            RawResp.Frame("GET", misses[2]) +
+            RawResp.Frame("ECHO", "last"));
+
+        string[] expected =
+        [
+            Bulk($"v-{misses[0]}"), Bulk("cached"), "$-1\r\n",
+            "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+            Bulk("old"), "-ERR key longer than 1024 bytes (MAX_KEY_BYTES)\r\n", Bulk($"v-{misses[1]}"),
+            "+OK\r\n", Bulk("new"), Bulk($"v-{misses[2]}"), "$4\r\nlast\r\n",
+        ];
+        Assert.Equal(expected, await raw.ReadRepliesAsync(expected.Length));
+    }
+
+    [Fact]
+    public async Task Misses_pipelined_on_one_connection_are_read_from_the_backend_together_not_one_at_a_time()
+    {
+        var keys = Enumerable.Range(0, 20).Select(i => ProxyApp.UniqueKey($"together{i}")).ToArray();
+        foreach (var key in keys)
+        {
+            await proxy.Backend.StringSetAsync(key, $"v-{key}");
+        }
+
+        var mgets = await BackendCommandStats.CallsAsync(proxy.BackendServer, "mget");
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+
+        // While the backend is paused (for less than the 1 s backend timeout), the reads pile up: one at a time, they
+        // would never need more than one slot. Together, sixteen are in flight at once, more than the 11 slots, so the
+        // reads that wait share an MGET.
+        await proxy.Backend.ExecuteAsync("CLIENT", "PAUSE", "400", "ALL");
+        await raw.SendAsync(string.Concat(keys.Select(key => RawResp.Frame("GET", key))));
+
+        Assert.Equal(keys.Select(key => Bulk($"v-{key}")), await raw.ReadRepliesAsync(keys.Length));
+        Assert.True(await BackendCommandStats.CallsAsync(proxy.BackendServer, "mget") > mgets, "no read waited for a slot: the GETs were not read together");
+    }
+
+    private static string Bulk(string value) => $"${value.Length}\r\n{value}\r\n";
+
+    [Fact]
     public async Task Commands_pipelined_around_a_value_of_several_mebibytes_are_answered_in_order()
     {
         // The large frame is assembled apart from the socket's pipe and run on the thread pool; the commands sent
