@@ -165,7 +165,11 @@ internal sealed partial class RespSession : IDisposable
         }
 
         // Every reply of the batch is written before the flush that follows.
-        await AnswerReadsInFlightAsync();
+        if (_readsInFlight.Count > 0)
+        {
+            await AnswerReadsInFlightAsync();
+        }
+
         return consumed;
     }
 
