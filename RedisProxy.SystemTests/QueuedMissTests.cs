@@ -1,5 +1,6 @@
 using RedisProxy.SystemTests.Infrastructure;
 using RedisProxy.SystemTests.Operations;
+using RedisProxy.SystemTests.Resp;
 using StackExchange.Redis;
 using KeyRead = (int Status, string? Value, string? Source);
 
@@ -77,6 +78,32 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
         Assert.Equal(mgets + 2, await BackendCommandStats.CallsAsync(server, "mget")); // 16 keys, then 4
     }
 
+    [Fact]
+    public async Task A_pipeline_of_misses_on_one_connection_has_at_most_sixteen_reads_waiting_on_the_backend()
+    {
+        await using var backend = await ConnectAsAdminAsync();
+        var redis = backend.GetDatabase();
+        using var client = ProxyClient.For(proxy.Api);
+        var keys = Enumerable.Range(0, 40).Select(i => $"queued-pipeline-{i}").ToArray();
+        foreach (var key in keys)
+        {
+            await redis.StringSetAsync(key, $"value of {key}");
+        }
+
+        await using var raw = await RawResp.OpenAsync(proxy.Api.RespEndpoint);
+        await PauseBackendAsync(redis);
+        await raw.SendAsync(string.Concat(keys.Select(key => RawResp.Frame("GET", key))));
+
+        // The rest of the pipeline waits in the connection, not in the proxy's queue: one read in the slot, fifteen queued.
+        var load = await Eventually.MatchesAsync(
+            async () => BackendLoad((await client.StatusAsync()).GetProperty("backend")),
+            counts => counts.InFlight + counts.Queued >= 16,
+            BackendPause / 2,
+            "sixteen reads to wait on the backend");
+        Assert.Equal((1, 15), load);
+        Assert.Equal(keys.Select(key => RawResp.Bulk($"value of {key}")), await raw.ReadRepliesAsync(keys.Length));
+    }
+
     /// <summary>A connection of the test's own to the backend; admin, for CLIENT PAUSE and INFO commandstats.</summary>
     private Task<ConnectionMultiplexer> ConnectAsAdminAsync() =>
         ConnectionMultiplexer.ConnectAsync($"{proxy.Redis.ConnectionString},allowAdmin=true");
@@ -88,13 +115,21 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
     private static async Task<(Task<KeyRead> First, Task<KeyRead>[] Waiting)> MissWhileTheSlotIsHeldAsync(
         IDatabase redis, ProxyClient client, string firstKey, string[] waitingKeys)
     {
-        await redis.ExecuteAsync("CLIENT", "PAUSE", ((long)BackendPause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "ALL");
+        await PauseBackendAsync(redis);
         var first = client.GetAsync(firstKey);
         await WaitForBackendAsync(client, "in_flight", 1);
         var waiting = waitingKeys.Select(client.GetAsync).ToArray();
         await WaitForBackendAsync(client, "queued", waitingKeys.Length);
         return (first, waiting);
     }
+
+    /// <summary>Holds every command to the backend for <see cref="BackendPause"/>, the proxy's included.</summary>
+    private static Task<RedisResult> PauseBackendAsync(IDatabase redis) =>
+        redis.ExecuteAsync("CLIENT", "PAUSE", ((long)BackendPause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "ALL");
+
+    /// <summary>The requests holding and waiting for a backend slot, from one /status report.</summary>
+    private static (long InFlight, long Queued) BackendLoad(System.Text.Json.JsonElement backend) =>
+        (backend.GetProperty("in_flight").GetInt64(), backend.GetProperty("queued").GetInt64());
 
     /// <summary>Waits, well within the backend's pause, until the proxy reports that many requests in that state.</summary>
     private static Task<long> WaitForBackendAsync(ProxyClient client, string field, long expected) =>

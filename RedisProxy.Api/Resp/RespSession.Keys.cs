@@ -13,16 +13,24 @@ internal sealed partial class RespSession
             return ValueTask.CompletedTask;
         }
 
+        if (_readsInFlight.Count == MaxReadsInFlight)
+        {
+            return StartGetWhenRoomAsync();
+        }
+
         var pending = _proxy.GetAsync(_arguments.Memory(1), _closed, FrontDoor.Resp);
         if (pending.IsCompletedSuccessfully && _readsInFlight.Count == 0)
         {
             // The hit path: answered synchronously from the cache, the value copied once into the pipe.
             WriteRead(pending.Result);
-            return ValueTask.CompletedTask;
+        }
+        else
+        {
+            // A miss, or a hit behind one: answered in turn (see RespSession.PipelinedReads.cs).
+            _readsInFlight.Enqueue(pending);
         }
 
-        // A miss, or a hit behind one: answered in turn (see RespSession.PipelinedReads.cs).
-        return QueueReadAsync(pending);
+        return ValueTask.CompletedTask;
     }
 
     private async ValueTask MGetAsync()

@@ -27,11 +27,12 @@ internal sealed partial class RespSession
         && _authenticated
         && _arguments.SliceOf(1).Length <= _server.Settings.MaxKeyBytes;
 
-    /// <summary>Queues the reply of a GET behind the reads in flight; past the limit, answers the oldest first.</summary>
-    private ValueTask QueueReadAsync(ValueTask<ProxyRead> read)
+    /// <summary>A GET that finds the limit reached: the oldest read is answered first, then this one is started.</summary>
+    private async ValueTask StartGetWhenRoomAsync()
     {
-        _readsInFlight.Enqueue(read);
-        return _readsInFlight.Count > MaxReadsInFlight ? AnswerOldestReadAsync() : ValueTask.CompletedTask;
+        // The key stays valid meanwhile: the frame's bytes are released only after the whole batch is answered.
+        await AnswerOldestReadAsync();
+        await GetAsync();
     }
 
     /// <summary>Writes the replies of every read in flight, in order, waiting for each.</summary>

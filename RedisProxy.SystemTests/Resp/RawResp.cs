@@ -36,7 +36,10 @@ public sealed class RawResp : IAsyncDisposable
     /// (see <see cref="SendAsync(string)"/>).
     /// </summary>
     public static string Frame(params string[] arguments) =>
-        $"*{arguments.Length}\r\n" + string.Concat(arguments.Select(argument => $"${argument.Length}\r\n{argument}\r\n"));
+        $"*{arguments.Length}\r\n" + string.Concat(arguments.Select(Bulk));
+
+    /// <summary>A bulk string, as a request argument or a GET's reply; one byte per character, as <see cref="Frame"/>.</summary>
+    public static string Bulk(string value) => $"${value.Length}\r\n{value}\r\n";
 
     /// <summary>Sends the text's characters as bytes (Latin-1), in one write.</summary>
     public Task SendAsync(string text) => SendAsync(Encoding.Latin1.GetBytes(text));

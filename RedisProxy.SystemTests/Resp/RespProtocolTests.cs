@@ -99,10 +99,10 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
 
         string[] expected =
         [
-            Bulk($"v-{misses[0]}"), Bulk("cached"), "$-1\r\n",
+            RawResp.Bulk($"v-{misses[0]}"), RawResp.Bulk("cached"), "$-1\r\n",
             "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
-            Bulk("old"), "-ERR key longer than 1024 bytes (MAX_KEY_BYTES)\r\n", Bulk($"v-{misses[1]}"),
-            "+OK\r\n", Bulk("new"), Bulk($"v-{misses[2]}"), "$4\r\nlast\r\n",
+            RawResp.Bulk("old"), "-ERR key longer than 1024 bytes (MAX_KEY_BYTES)\r\n", RawResp.Bulk($"v-{misses[1]}"),
+            "+OK\r\n", RawResp.Bulk("new"), RawResp.Bulk($"v-{misses[2]}"), "$4\r\nlast\r\n",
         ];
         Assert.Equal(expected, await raw.ReadRepliesAsync(expected.Length));
     }
@@ -125,11 +125,9 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
         await proxy.Backend.ExecuteAsync("CLIENT", "PAUSE", "400", "ALL");
         await raw.SendAsync(string.Concat(keys.Select(key => RawResp.Frame("GET", key))));
 
-        Assert.Equal(keys.Select(key => Bulk($"v-{key}")), await raw.ReadRepliesAsync(keys.Length));
+        Assert.Equal(keys.Select(key => RawResp.Bulk($"v-{key}")), await raw.ReadRepliesAsync(keys.Length));
         Assert.True(await BackendCommandStats.CallsAsync(proxy.BackendServer, "mget") > mgets, "no read waited for a slot: the GETs were not read together");
     }
-
-    private static string Bulk(string value) => $"${value.Length}\r\n{value}\r\n";
 
     [Fact]
     public async Task Commands_pipelined_around_a_value_of_several_mebibytes_are_answered_in_order()
