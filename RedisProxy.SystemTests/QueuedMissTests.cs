@@ -22,10 +22,7 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
         var server = backend.GetServers()[0];
         using var client = ProxyClient.For(proxy.Api);
         var present = Enumerable.Range(0, 5).Select(i => $"queued-present-{i}").ToArray();
-        foreach (var key in present)
-        {
-            await redis.StringSetAsync(key, $"value of {key}");
-        }
+        await StoreValuesAsync(redis, present);
 
         await redis.StringSetAsync("queued-first", "first");
         await redis.ListRightPushAsync("queued-list", "item");
@@ -39,7 +36,7 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
         Assert.Equal((200, "first", "redis"), await first);
         for (var i = 0; i < present.Length; i++)
         {
-            Assert.Equal((200, $"value of {present[i]}", "redis"), answers[i]);
+            Assert.Equal((200, ValueOf(present[i]), "redis"), answers[i]);
         }
 
         Assert.Equal((404, null, "redis"), answers[^2]);
@@ -47,7 +44,7 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
         // One MGET for the seven; its two nil answers, one of them a list, took one EXISTS (and a GET each).
         Assert.Equal(mgets + 1, await BackendCommandStats.CallsAsync(server, "mget"));
         Assert.Equal(exists + 1, await BackendCommandStats.CallsAsync(server, "exists"));
-        Assert.Equal((200, $"value of {present[0]}", "local"), await client.GetAsync(present[0]));
+        Assert.Equal((200, ValueOf(present[0]), "local"), await client.GetAsync(present[0]));
 
         var status = (await client.StatusAsync()).GetProperty("backend");
         Assert.Equal(0, status.GetProperty("queued").GetInt64());
@@ -62,10 +59,7 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
         var server = backend.GetServers()[0];
         using var client = ProxyClient.For(proxy.Api);
         var keys = Enumerable.Range(0, 20).Select(i => $"queued-line-{i}").ToArray();
-        foreach (var key in keys)
-        {
-            await redis.StringSetAsync(key, $"value of {key}");
-        }
+        await StoreValuesAsync(redis, keys);
 
         await redis.StringSetAsync("queued-line-first", "first");
         var mgets = await BackendCommandStats.CallsAsync(server, "mget");
@@ -74,7 +68,7 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
 
         var answers = await Task.WhenAll(waiting);
         Assert.Equal((200, "first", "redis"), await first);
-        Assert.Equal(keys.Select(key => new KeyRead(200, $"value of {key}", "redis")), answers);
+        Assert.Equal(keys.Select(key => new KeyRead(200, ValueOf(key), "redis")), answers);
         Assert.Equal(mgets + 2, await BackendCommandStats.CallsAsync(server, "mget")); // 16 keys, then 4
     }
 
@@ -85,10 +79,7 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
         var redis = backend.GetDatabase();
         using var client = ProxyClient.For(proxy.Api);
         var keys = Enumerable.Range(0, 40).Select(i => $"queued-pipeline-{i}").ToArray();
-        foreach (var key in keys)
-        {
-            await redis.StringSetAsync(key, $"value of {key}");
-        }
+        await StoreValuesAsync(redis, keys);
 
         await using var raw = await RawResp.OpenAsync(proxy.Api.RespEndpoint);
         await PauseBackendAsync(redis);
@@ -101,8 +92,19 @@ public sealed class QueuedMissTests(QueuedMissProxy proxy) : IClassFixture<Queue
             BackendPause / 2,
             "sixteen reads to wait on the backend");
         Assert.Equal((1, 15), load);
-        Assert.Equal(keys.Select(key => RawResp.Bulk($"value of {key}")), await raw.ReadRepliesAsync(keys.Length));
+        Assert.Equal(keys.Select(key => RawResp.Bulk(ValueOf(key))), await raw.ReadRepliesAsync(keys.Length));
     }
+
+    /// <summary>Gives each key the value "value of" and its name, in Redis only.</summary>
+    private static async Task StoreValuesAsync(IDatabase redis, IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            await redis.StringSetAsync(key, ValueOf(key));
+        }
+    }
+
+    private static string ValueOf(string key) => $"value of {key}";
 
     /// <summary>A connection of the test's own to the backend; admin, for CLIENT PAUSE and INFO commandstats.</summary>
     private Task<ConnectionMultiplexer> ConnectAsAdminAsync() =>
