@@ -43,6 +43,13 @@ internal sealed class RedisBackend(
         }
     }
 
+    /// <summary>
+    /// Which keys one MGET may read together: on a Redis Cluster only keys of one hash slot (the group is the slot);
+    /// on any other backend every key (group 0).
+    /// </summary>
+    public int BatchGroupOf(byte[] key) =>
+        redis.GetServers().Any(server => server.ServerType == ServerType.Cluster) ? redis.HashSlot(key) : 0;
+
     public async Task<RedisValue[]> GetManyAsync(RedisKey[] keys, CancellationToken cancellationToken)
     {
         try

@@ -9,8 +9,8 @@ namespace RedisProxy.Api.Core;
 /// Reads a key that missed the cache from Redis, and caches what it finds. When a backend slot is free the key gets
 /// a GET of its own. When every slot is taken it joins the misses already waiting: they wait for one slot together
 /// (each still counts as a queued request, see <see cref="BackendGate"/>), and the slot that comes free reads them all
-/// with one MGET. So misses beyond MAX_CONCURRENT_REQUESTS keep the backend to that many commands at once without each
-/// waiting for a round trip of its own.
+/// with one MGET (on a Redis Cluster, only misses of one hash slot wait together). So misses beyond
+/// MAX_CONCURRENT_REQUESTS keep the backend to that many commands at once without each waiting for a round trip of its own.
 /// </summary>
 internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendGate gate)
 {
@@ -23,8 +23,11 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
 
     private readonly Lock _lock = new();
 
-    /// <summary>The batch still waiting for its slot, which a miss may join; null when there is none.</summary>
-    private List<QueuedMiss>? _waiting;
+    /// <summary>
+    /// The batches still waiting for their slot, which a miss may join: one per group of keys that one MGET may read
+    /// (<see cref="RedisBackend.BatchGroupOf"/>: all keys, or on a Redis Cluster those of one hash slot).
+    /// </summary>
+    private readonly Dictionary<int, List<QueuedMiss>> _waiting = [];
 
     /// <summary>The key's entry, now cached unless a write overtook the read; null when Redis has no such key.</summary>
     public Task<CacheEntry?> FetchAsync(byte[] key)
@@ -42,20 +45,21 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
         }
 
         var miss = new QueuedMiss(key, version);
+        var group = backend.BatchGroupOf(key);
         List<QueuedMiss>? opened = null;
         lock (_lock)
         {
-            if (_waiting is null || _waiting.Count == MaxBatchKeys)
+            if (!_waiting.TryGetValue(group, out var batch) || batch.Count == MaxBatchKeys)
             {
-                _waiting = opened = [];
+                _waiting[group] = batch = opened = [];
             }
 
-            _waiting.Add(miss);
+            batch.Add(miss);
         }
 
         if (opened is not null)
         {
-            _ = FetchBatchAsync(opened);
+            _ = FetchBatchAsync(opened, group);
         }
 
         return miss.Result.Task;
@@ -82,7 +86,7 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
         return entry;
     }
 
-    private async Task FetchBatchAsync(List<QueuedMiss> batch)
+    private async Task FetchBatchAsync(List<QueuedMiss> batch, int group)
     {
         RateLimitLease lease;
         try
@@ -91,7 +95,7 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
         }
         catch (Exception e)
         {
-            var refused = Close(batch);
+            var refused = Close(batch, group);
             gate.StopWaiting(refused.Count, refused: e is ProxyOverloadedException);
             foreach (var miss in refused)
             {
@@ -101,7 +105,7 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
             return;
         }
 
-        var misses = Close(batch);
+        var misses = Close(batch, group);
         gate.StopWaiting(misses.Count, refused: false);
         var outcomes = new Outcome[misses.Count];
         using (lease)
@@ -117,13 +121,13 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
     }
 
     /// <summary>Stops new misses joining the batch, which has its slot or has given up; its members are final from here.</summary>
-    private List<QueuedMiss> Close(List<QueuedMiss> batch)
+    private List<QueuedMiss> Close(List<QueuedMiss> batch, int group)
     {
         lock (_lock)
         {
-            if (_waiting == batch)
+            if (_waiting.TryGetValue(group, out var open) && open == batch)
             {
-                _waiting = null;
+                _waiting.Remove(group);
             }
         }
 
