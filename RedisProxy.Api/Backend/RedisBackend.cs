@@ -28,6 +28,9 @@ internal sealed class RedisBackend(
     private static readonly BackendOperation DelCommand = new("del");
     private static readonly BackendOperation ExistsCommand = new("exists");
 
+    /// <summary>Redis's error codes for a state that passes by itself (Redis answers them while it cannot serve yet).</summary>
+    private static readonly string[] TransientErrorPrefixes = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"];
+
     private readonly TimeSpan _timeout = options.Value.BackendTimeout;
 
     /// <summary>The value of a string key, leased from a pool (the caller disposes it); null when the key is absent.</summary>
@@ -106,6 +109,19 @@ internal sealed class RedisBackend(
             outcome = "unreachable";
             throw new BackendUnavailableException("the backend is unreachable", e);
         }
+        catch (RedisServerException e) when (!IsWrongType(e))
+        {
+            // A server that is loading its data, busy with a script or without its primary answers again soon.
+            outcome = "error";
+            throw IsTransient(e)
+                ? new BackendUnavailableException($"the backend is not serving yet: {e.Message}", e)
+                : new BackendErrorException($"the backend refused the command: {e.Message}", e);
+        }
+        catch (RedisCommandException e)
+        {
+            outcome = "error";
+            throw new BackendErrorException($"the backend client refused the command: {e.Message}", e);
+        }
         finally
         {
             metrics.BackendCall(operation.Name, outcome, Stopwatch.GetElapsedTime(started));
@@ -127,6 +143,9 @@ internal sealed class RedisBackend(
     }
 
     private static bool IsWrongType(RedisServerException e) => e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
+
+    private static bool IsTransient(RedisServerException e) =>
+        TransientErrorPrefixes.Any(prefix => e.Message.StartsWith(prefix, StringComparison.Ordinal));
 
     /// <summary>A backend command's metric tag and span name, built once rather than on every call.</summary>
     private sealed record BackendOperation(string Name)

@@ -9,6 +9,12 @@ public sealed class BackendUnavailableException(string message, Exception? inner
 /// <summary>The backend did not answer within the configured timeout.</summary>
 public sealed class BackendTimeoutException(string message, Exception? inner = null) : ProxyFailureException(message, inner);
 
+/// <summary>
+/// The backend answered the command with an error of its own (a missing ACL permission, out of memory, a read-only
+/// replica…), or the client library refused to send it; the message carries the backend's words.
+/// </summary>
+public sealed class BackendErrorException(string message, Exception? inner = null) : ProxyFailureException(message, inner);
+
 /// <summary>Every backend slot is busy and the wait queue is full, or the wait for a slot timed out.</summary>
 public sealed class ProxyOverloadedException(string message) : ProxyFailureException(message);
 

@@ -207,6 +207,7 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
         {
             WrongTypeException => StatusCodes.Status409Conflict,
             BackendTimeoutException => StatusCodes.Status504GatewayTimeout,
+            BackendErrorException => StatusCodes.Status502BadGateway,
             _ => StatusCodes.Status503ServiceUnavailable,
         };
         if (status == StatusCodes.Status503ServiceUnavailable)
