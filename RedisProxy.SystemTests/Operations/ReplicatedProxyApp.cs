@@ -34,11 +34,11 @@ public sealed class ReplicatedProxyApp : ProxyApp
             }
         }
 
-        // Seen in a CI run: a replica reported healthy whose own port still refused connections. Wait until each
-        // one's port accepts before handing it out.
-        foreach (var (http, _) in replicas.Values)
+        // Seen in CI runs: a replica reported healthy whose own port (once the key port, once the management port)
+        // still refused connections. Wait until both of each one's ports accept before handing it out.
+        foreach (var port in replicas.Values.SelectMany(ports => new[] { ports.Http, ports.Management }))
         {
-            await Eventually.MatchesAsync(() => AcceptsAsync(http), accepts => accepts, timeout, $"replica port {http} to accept");
+            await Eventually.MatchesAsync(() => AcceptsAsync(port), accepts => accepts, timeout, $"replica port {port} to accept");
         }
 
         return [.. replicas.Values.Select(ports => new ProxyClient(Loopback(ports.Http), Loopback(ports.Management)))];
