@@ -168,6 +168,17 @@ internal sealed class LruCache
     }
 
     /// <summary>
+    /// Makes an entry of a value just read from the backend and caches it as <see cref="TryAdd"/> does; the entry is
+    /// returned either way, for the reader to serve.
+    /// </summary>
+    public CacheEntry AddRead(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long readStartedAtVersion)
+    {
+        var entry = CreateEntry(key, value);
+        TryAdd(entry, readStartedAtVersion);
+        return entry;
+    }
+
+    /// <summary>
     /// Caches a value read from the backend, unless a write went through the cache since
     /// <paramref name="readStartedAtVersion"/>: the value read may then be older than the one written.
     /// </summary>

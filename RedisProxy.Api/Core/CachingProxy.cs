@@ -276,8 +276,7 @@ internal sealed class CachingProxy
             }
 
             _metrics.Read(door, ReadResult.MissFound);
-            var entry = _cache.CreateEntry(missingKeys[m], ((ReadOnlyMemory<byte>)values[m]).Span);
-            _cache.TryAdd(entry, version);
+            var entry = _cache.AddRead(missingKeys[m], ((ReadOnlyMemory<byte>)values[m]).Span, version);
             reads[misses[m]] = ProxyRead.FromRedis(entry.Value);
         }
     }

@@ -76,14 +76,7 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
     private async Task<CacheEntry?> GetAndCacheAsync(byte[] key, long version)
     {
         using var value = await backend.GetAsync(key, CancellationToken.None);
-        return value is null ? null : Cache(key, value.Span, version);
-    }
-
-    private CacheEntry Cache(byte[] key, ReadOnlySpan<byte> value, long version)
-    {
-        var entry = cache.CreateEntry(key, value);
-        cache.TryAdd(entry, version);
-        return entry;
+        return value is null ? null : cache.AddRead(key, value.Span, version);
     }
 
     private async Task FetchBatchAsync(List<QueuedMiss> batch, int group)
@@ -159,7 +152,7 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
                 }
                 else
                 {
-                    outcomes[i] = Outcome.Read(Cache(misses[i].Key, ((ReadOnlyMemory<byte>)values[i]).Span, misses[i].Version));
+                    outcomes[i] = Outcome.Read(cache.AddRead(misses[i].Key, ((ReadOnlyMemory<byte>)values[i]).Span, misses[i].Version));
                 }
             }
 

@@ -119,16 +119,17 @@ internal sealed partial class RespSession
     /// <summary>MAX_KEY_BYTES holds on this door as on HTTP; a longer key is refused before the backend sees it.</summary>
     private bool KeysFit(int first, int count)
     {
-        var max = _server.Settings.MaxKeyBytes;
         for (var i = first; i < first + count; i++)
         {
-            if (_arguments.SliceOf(i).Length > max)
+            if (IsKeyTooLong(i))
             {
-                _writer.WriteError($"ERR key longer than {max} bytes (MAX_KEY_BYTES)");
+                _writer.WriteError($"ERR key longer than {_server.Settings.MaxKeyBytes} bytes (MAX_KEY_BYTES)");
                 return false;
             }
         }
 
         return true;
     }
+
+    private bool IsKeyTooLong(int argument) => _arguments.SliceOf(argument).Length > _server.Settings.MaxKeyBytes;
 }

@@ -25,7 +25,7 @@ internal sealed partial class RespSession
         command == RespCommand.Get
         && _arguments.Count == 2
         && _authenticated
-        && _arguments.SliceOf(1).Length <= _server.Settings.MaxKeyBytes;
+        && !IsKeyTooLong(1);
 
     /// <summary>A GET that finds the limit reached: the oldest read is answered first, then this one is started.</summary>
     private async ValueTask StartGetWhenRoomAsync()
