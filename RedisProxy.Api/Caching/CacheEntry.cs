@@ -7,6 +7,9 @@ namespace RedisProxy.Api.Caching;
 /// </summary>
 internal sealed class CacheEntry
 {
+    /// <summary>The <see cref="Slot"/> of an entry not in the cache (the recency list's sentinel has slot 0).</summary>
+    public const int NotCached = 0;
+
     private readonly byte[] _keyAndValue;
     private readonly int _keyLength;
 
@@ -20,17 +23,6 @@ internal sealed class CacheEntry
         ExpiresAt = expiresAt;
         SurelyFreshBefore = surelyFreshBefore;
     }
-
-    /// <summary>The sentinel of a recency list: no key, never expires.</summary>
-    private CacheEntry()
-    {
-        _keyAndValue = [];
-        SurelyFreshBefore = long.MinValue;
-        Newer = this;
-        Older = this;
-    }
-
-    public static CacheEntry CreateSentinel() => new();
 
     public ReadOnlySpan<byte> Key => new(_keyAndValue, 0, _keyLength);
 
@@ -53,10 +45,11 @@ internal sealed class CacheEntry
     /// <summary>The next entry in the same index bucket; kept when the entry is removed, so a reader walking the chain goes on.</summary>
     public CacheEntry? NextInBucket { get; set; }
 
-    /// <summary>Null once the entry has left the recency list, and so the cache.</summary>
-    public CacheEntry? Newer { get; set; }
+    /// <summary>
+    /// Where the entry sits in the <see cref="RecencyList"/> while it is cached; <see cref="NotCached"/> before and
+    /// after. Read and written only under the cache's lock.
+    /// </summary>
+    public int Slot { get; set; }
 
-    public CacheEntry? Older { get; set; }
-
-    public bool IsCached => Newer is not null;
+    public bool IsCached => Slot != NotCached;
 }

@@ -18,7 +18,7 @@ internal sealed class LruCache
     private const long CoarseClockDriftDivisor = 1000;
 
     private readonly CacheIndex _index;
-    private readonly RecencyList _recency = new();
+    private readonly RecencyList _recency;
     private readonly AccessLog _hitLog = new();
     private readonly TimeProvider _time;
     private readonly long _expiryTicks;
@@ -51,6 +51,7 @@ internal sealed class LruCache
             ? expiryMilliseconds - CoarseClockMarginMilliseconds - (expiryMilliseconds / CoarseClockDriftDivisor)
             : 0;
         _index = new CacheIndex(capacity);
+        _recency = new RecencyList(capacity);
     }
 
     public int Capacity { get; }
@@ -326,7 +327,7 @@ internal sealed class LruCache
     private void RemoveEntry(CacheEntry entry)
     {
         _index.Remove(entry);
-        RecencyList.Remove(entry);
+        _recency.Remove(entry);
         Volatile.Write(ref _count, _count - 1);
         Interlocked.Add(ref _bytes, -entry.Size);
     }

@@ -1,75 +1,133 @@
 namespace RedisProxy.Api.Caching;
 
 /// <summary>
-/// The entries in recency order: a circular doubly linked list around a sentinel, whose <c>Newer</c> is the least
-/// recently used entry and whose <c>Older</c> the most recently used one. Not thread-safe; the cache's lock guards it.
+/// The entries in recency order: a circular doubly linked list of slot numbers around slot 0, the sentinel, whose
+/// <c>Newer</c> is the least recently used entry and whose <c>Older</c> the most recently used one. Each cached entry
+/// holds its slot (<see cref="CacheEntry.Slot"/>). The links are plain integers in one compact array, not references
+/// between entries, so moving an entry (what every hit costs once its record is applied) writes a few nearby words
+/// with no GC write barrier, where linked objects wrote six references scattered over the heap.
+/// Not thread-safe; the cache's lock guards it.
 /// </summary>
 internal sealed class RecencyList
 {
-    private readonly CacheEntry _sentinel = CacheEntry.CreateSentinel();
+    private const int Sentinel = 0;
+    private const int FirstGrowth = 1024;
+
+    private readonly int _maxSlots;
+    private Link[] _links;
+    private CacheEntry?[] _entries;
+
+    /// <summary>Slots never used yet start here; freed ones are chained through <see cref="Link.Newer"/> from <see cref="_free"/>.</summary>
+    private int _unused = 1;
+    private int _free = Sentinel;
+
+    /// <param name="capacity">The most entries ever held at once; the arrays grow towards it as they fill.</param>
+    public RecencyList(int capacity)
+    {
+        _maxSlots = capacity + 1;
+        var initial = Math.Min(_maxSlots, FirstGrowth);
+        _links = new Link[initial];
+        _entries = new CacheEntry?[initial];
+    }
 
     /// <summary>The least recently used entry, or null when the list is empty.</summary>
-    public CacheEntry? Oldest => _sentinel.Newer == _sentinel ? null : _sentinel.Newer;
+    public CacheEntry? Oldest => _entries[_links[Sentinel].Newer];
 
     public void AddAsNewest(CacheEntry entry)
     {
-        var newest = _sentinel.Older!;
-        entry.Older = newest;
-        entry.Newer = _sentinel;
-        newest.Newer = entry;
-        _sentinel.Older = entry;
+        var slot = TakeSlot();
+        _entries[slot] = entry;
+        entry.Slot = slot;
+        LinkAsNewest(slot);
     }
 
     public void MoveToNewest(CacheEntry entry)
     {
-        if (entry.Newer == _sentinel)
+        var slot = entry.Slot;
+        if (_links[slot].Newer == Sentinel)
         {
             return;
         }
 
-        Unlink(entry);
-        AddAsNewest(entry);
+        Unlink(slot);
+        LinkAsNewest(slot);
     }
 
     /// <summary>Takes the entry out; from then on <see cref="CacheEntry.IsCached"/> is false.</summary>
-    public static void Remove(CacheEntry entry)
+    public void Remove(CacheEntry entry)
     {
-        Unlink(entry);
-        entry.Newer = null;
-        entry.Older = null;
+        var slot = entry.Slot;
+        Unlink(slot);
+        entry.Slot = CacheEntry.NotCached;
+        _entries[slot] = null;
+        _links[slot].Newer = _free;
+        _free = slot;
     }
 
     /// <summary>Takes every entry out, so log records of them that are still pending are skipped.</summary>
     public void Clear()
     {
-        var entry = _sentinel.Newer!;
-        while (entry != _sentinel)
+        for (var slot = _links[Sentinel].Newer; slot != Sentinel; slot = _links[slot].Newer)
         {
-            var newer = entry.Newer!;
-            entry.Newer = null;
-            entry.Older = null;
-            entry = newer;
+            _entries[slot]!.Slot = CacheEntry.NotCached;
         }
 
-        _sentinel.Newer = _sentinel;
-        _sentinel.Older = _sentinel;
+        Array.Clear(_entries);
+        _links[Sentinel] = default;
+        _unused = 1;
+        _free = Sentinel;
     }
 
     /// <summary>Visits the entries from least to most recently used; the visitor may remove the entry it is given.</summary>
     public void ForEachOldestFirst<TState>(TState state, Action<CacheEntry, TState> visit)
     {
-        var entry = _sentinel.Newer!;
-        while (entry != _sentinel)
+        var slot = _links[Sentinel].Newer;
+        while (slot != Sentinel)
         {
-            var newer = entry.Newer!;
-            visit(entry, state);
-            entry = newer;
+            var newer = _links[slot].Newer;
+            visit(_entries[slot]!, state);
+            slot = newer;
         }
     }
 
-    private static void Unlink(CacheEntry entry)
+    private int TakeSlot()
     {
-        entry.Older!.Newer = entry.Newer;
-        entry.Newer!.Older = entry.Older;
+        if (_free != Sentinel)
+        {
+            var slot = _free;
+            _free = _links[slot].Newer;
+            return slot;
+        }
+
+        if (_unused == _links.Length)
+        {
+            // Grown by doubling, so a large capacity that is never filled costs only what is held.
+            var length = (int)Math.Min((long)_links.Length * 2, _maxSlots);
+            Array.Resize(ref _links, length);
+            Array.Resize(ref _entries, length);
+        }
+
+        return _unused++;
+    }
+
+    private void LinkAsNewest(int slot)
+    {
+        var newest = _links[Sentinel].Older;
+        _links[slot] = new Link { Newer = Sentinel, Older = newest };
+        _links[newest].Newer = slot;
+        _links[Sentinel].Older = slot;
+    }
+
+    private void Unlink(int slot)
+    {
+        var link = _links[slot];
+        _links[link.Older].Newer = link.Newer;
+        _links[link.Newer].Older = link.Older;
+    }
+
+    private struct Link
+    {
+        public int Newer;
+        public int Older;
     }
 }
