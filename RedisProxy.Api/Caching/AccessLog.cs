@@ -2,7 +2,8 @@ namespace RedisProxy.Api.Caching;
 
 /// <summary>
 /// Hits waiting to be applied to the recency list, in the order they happened. A hit appends without a lock: it
-/// claims the next ticket with one compare-and-swap and fills that slot. Whoever holds the cache's lock applies
+/// claims the next ticket with one compare-and-swap and fills that slot with its entry's place in the list (a number,
+/// so the append stores no reference and the applier reads no entry). Whoever holds the cache's lock applies
 /// the records in ticket order before anything reads or changes the recency order, so that order is the exact
 /// LRU order of all hits recorded so far. No hit is ever dropped (unlike the lossy buffers of approximate caches);
 /// once a quarter of the log is waiting, hits offer to apply it if the lock is free, and only when the log is full
@@ -21,7 +22,16 @@ internal sealed class AccessLog
     /// <summary>How often <see cref="ApplyTo"/> tells appenders about the room it has made.</summary>
     private const int PublishEvery = 64;
 
-    private readonly CacheEntry?[] _slots = new CacheEntry?[Size];
+    /// <summary>A slot not yet written: no entry's place is 0 (<see cref="CacheEntry.NotCached"/> is).</summary>
+    private const long Empty = 0;
+
+    /// <summary>
+    /// What is recorded for a hit whose entry left before the hit read its place: it counts as a hit, and names the
+    /// recency list's sentinel, which <see cref="RecencyList.MoveToNewest"/> never moves.
+    /// </summary>
+    private static readonly long s_departed = RecencyList.Place(0, -1);
+
+    private readonly long[] _slots = new long[Size];
 
     // Each counter on its own cache line, so hits claiming tickets do not disturb the applier's reads.
     private PaddedLong _claimed;
@@ -34,7 +44,7 @@ internal sealed class AccessLog
     /// Appends a hit; false when the log is full and must be applied first. <paramref name="shouldApply"/> says that
     /// enough hits are waiting for this caller to apply them if it can take the lock without waiting.
     /// </summary>
-    public bool TryAppend(CacheEntry entry, out bool shouldApply)
+    public bool TryAppend(long place, out bool shouldApply)
     {
         while (true)
         {
@@ -48,7 +58,7 @@ internal sealed class AccessLog
 
             if (Interlocked.CompareExchange(ref _claimed.Value, ticket + 1, ticket) == ticket)
             {
-                Volatile.Write(ref _slots[SlotOf(ticket)], entry);
+                Volatile.Write(ref _slots[SlotOf(ticket)], place == Empty ? s_departed : place);
                 shouldApply = waiting >= ApplyThreshold && (ticket & (OfferEvery - 1)) == 0;
                 return true;
             }
@@ -62,23 +72,20 @@ internal sealed class AccessLog
         for (var ticket = _applied.Value; ticket < end; ticket++)
         {
             ref var slot = ref _slots[SlotOf(ticket)];
-            var entry = Volatile.Read(ref slot);
-            if (entry is null)
+            var place = Volatile.Read(ref slot);
+            if (place == Empty)
             {
                 // The hit has claimed its ticket but not yet written the slot: a matter of instructions.
                 var wait = new SpinWait();
-                while ((entry = Volatile.Read(ref slot)) is null)
+                while ((place = Volatile.Read(ref slot)) == Empty)
                 {
                     wait.SpinOnce();
                 }
             }
 
-            slot = null;
+            slot = Empty;
             // An entry that left the cache since its hit (replaced, removed, evicted, expired) stays out.
-            if (entry.IsCached)
-            {
-                recency.MoveToNewest(entry);
-            }
+            recency.MoveToNewest(place);
 
             if ((ticket & (PublishEvery - 1)) == PublishEvery - 1)
             {

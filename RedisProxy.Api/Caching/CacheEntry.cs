@@ -7,11 +7,12 @@ namespace RedisProxy.Api.Caching;
 /// </summary>
 internal sealed class CacheEntry
 {
-    /// <summary>The <see cref="Slot"/> of an entry not in the cache (the recency list's sentinel has slot 0).</summary>
-    public const int NotCached = 0;
+    /// <summary>The <see cref="Place"/> of an entry not in the cache (no slot is 0 with generation 0).</summary>
+    public const long NotCached = 0;
 
     private readonly byte[] _keyAndValue;
     private readonly int _keyLength;
+    private long _place;
 
     public CacheEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int hash, long expiresAt, long surelyFreshBefore)
     {
@@ -46,10 +47,15 @@ internal sealed class CacheEntry
     public CacheEntry? NextInBucket { get; set; }
 
     /// <summary>
-    /// Where the entry sits in the <see cref="RecencyList"/> while it is cached; <see cref="NotCached"/> before and
-    /// after. Read and written only under the cache's lock.
+    /// Where the entry sits in the <see cref="RecencyList"/> while it is cached (its slot and the slot's generation,
+    /// see <see cref="RecencyList.Place"/>); <see cref="NotCached"/> before and after. Written under the cache's lock;
+    /// a hit reads it without one to record itself in the <see cref="AccessLog"/>.
     /// </summary>
-    public int Slot { get; set; }
+    public long Place
+    {
+        get => Volatile.Read(ref _place);
+        set => Volatile.Write(ref _place, value);
+    }
 
-    public bool IsCached => Slot != NotCached;
+    public bool IsCached => Place != NotCached;
 }

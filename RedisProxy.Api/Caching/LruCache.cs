@@ -247,7 +247,8 @@ internal sealed class LruCache
     private void RecordHit(CacheEntry entry)
     {
         bool shouldApply;
-        while (!_hitLog.TryAppend(entry, out shouldApply))
+        var place = entry.Place;
+        while (!_hitLog.TryAppend(place, out shouldApply))
         {
             lock (_lock)
             {

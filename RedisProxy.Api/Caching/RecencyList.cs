@@ -3,10 +3,10 @@ namespace RedisProxy.Api.Caching;
 /// <summary>
 /// The entries in recency order: a circular doubly linked list of slot numbers around slot 0, the sentinel, whose
 /// <c>Newer</c> is the least recently used entry and whose <c>Older</c> the most recently used one. Each cached entry
-/// holds its slot (<see cref="CacheEntry.Slot"/>). The links are plain integers in one compact array, not references
-/// between entries, so moving an entry (what every hit costs once its record is applied) writes a few nearby words
-/// with no GC write barrier, where linked objects wrote six references scattered over the heap.
-/// Not thread-safe; the cache's lock guards it.
+/// holds its <see cref="Place"/> (<see cref="CacheEntry.Place"/>), which is also what a hit records. The links are
+/// plain integers in one compact array, not references between entries, so moving an entry (what every hit costs once
+/// its record is applied) writes a few nearby words with no GC write barrier, where linked objects wrote six
+/// references scattered over the heap. Not thread-safe; the cache's lock guards it.
 /// </summary>
 internal sealed class RecencyList
 {
@@ -33,17 +33,29 @@ internal sealed class RecencyList
     /// <summary>The least recently used entry, or null when the list is empty.</summary>
     public CacheEntry? Oldest => _entries[_links[Sentinel].Newer];
 
+    /// <summary>
+    /// A slot and its generation in one word. The generation changes whenever the slot's entry leaves, so a hit
+    /// recorded for an entry that has left since (and whose slot may hold another entry by now) moves nothing.
+    /// </summary>
+    public static long Place(int slot, int generation) => ((long)generation << 32) | (uint)slot;
+
     public void AddAsNewest(CacheEntry entry)
     {
         var slot = TakeSlot();
         _entries[slot] = entry;
-        entry.Slot = slot;
+        entry.Place = Place(slot, _links[slot].Generation);
         LinkAsNewest(slot);
     }
 
-    public void MoveToNewest(CacheEntry entry)
+    /// <summary>Moves the entry at <paramref name="place"/> to the newest end, unless it has left the cache since.</summary>
+    public void MoveToNewest(long place)
     {
-        var slot = entry.Slot;
+        var slot = (int)place;
+        if ((uint)slot >= (uint)_unused || slot == Sentinel || _links[slot].Generation != (int)(place >> 32))
+        {
+            return;
+        }
+
         if (_links[slot].Newer == Sentinel)
         {
             return;
@@ -56,10 +68,9 @@ internal sealed class RecencyList
     /// <summary>Takes the entry out; from then on <see cref="CacheEntry.IsCached"/> is false.</summary>
     public void Remove(CacheEntry entry)
     {
-        var slot = entry.Slot;
+        var slot = (int)entry.Place;
         Unlink(slot);
-        entry.Slot = CacheEntry.NotCached;
-        _entries[slot] = null;
+        Vacate(slot);
         _links[slot].Newer = _free;
         _free = slot;
     }
@@ -69,11 +80,11 @@ internal sealed class RecencyList
     {
         for (var slot = _links[Sentinel].Newer; slot != Sentinel; slot = _links[slot].Newer)
         {
-            _entries[slot]!.Slot = CacheEntry.NotCached;
+            Vacate(slot);
         }
 
-        Array.Clear(_entries);
-        _links[Sentinel] = default;
+        _links[Sentinel].Newer = Sentinel;
+        _links[Sentinel].Older = Sentinel;
         _unused = 1;
         _free = Sentinel;
     }
@@ -110,24 +121,35 @@ internal sealed class RecencyList
         return _unused++;
     }
 
+    private void Vacate(int slot)
+    {
+        _entries[slot]!.Place = CacheEntry.NotCached;
+        _entries[slot] = null;
+        _links[slot].Generation++;
+    }
+
     private void LinkAsNewest(int slot)
     {
         var newest = _links[Sentinel].Older;
-        _links[slot] = new Link { Newer = Sentinel, Older = newest };
+        _links[slot].Newer = Sentinel;
+        _links[slot].Older = newest;
         _links[newest].Newer = slot;
         _links[Sentinel].Older = slot;
     }
 
     private void Unlink(int slot)
     {
-        var link = _links[slot];
-        _links[link.Older].Newer = link.Newer;
-        _links[link.Newer].Older = link.Older;
+        var (newer, older) = (_links[slot].Newer, _links[slot].Older);
+        _links[older].Newer = newer;
+        _links[newer].Older = older;
     }
 
     private struct Link
     {
         public int Newer;
         public int Older;
+
+        /// <summary>How many entries have left this slot (wrapping is harmless: see <see cref="Place"/>).</summary>
+        public int Generation;
     }
 }
