@@ -39,4 +39,42 @@ public sealed class LruCacheHitLogTests
         Assert.Equal([.. expected.Skip(1), "new"], LruCacheTests.Keys(cache));
         Assert.Equal(hits, cache.Statistics.Hits);
     }
+
+    [Theory]
+    [InlineData("a delete")]
+    [InlineData("an overtaken write")]
+    [InlineData("its expiry")]
+    public void A_hit_still_waiting_in_the_log_moves_nothing_once_its_entry_has_left(string leftBy)
+    {
+        var cache = new LruCache(3, TimeSpan.FromHours(1), _time);
+        LruCacheTests.Set(cache, "a", "1");
+        _time.Advance(TimeSpan.FromMinutes(30));
+        LruCacheTests.Set(cache, "b", "2");
+        LruCacheTests.Set(cache, "c", "3");
+        var version = cache.WriteVersion;
+        LruCacheTests.Get(cache, "a");
+
+        // "b" leaves first, so the slot "a" leaves next is not the last free one: a record moving it would link a
+        // free slot into the order.
+        cache.Remove("b"u8);
+        switch (leftBy)
+        {
+            case "a delete":
+                cache.Remove("a"u8);
+                break;
+            case "an overtaken write":
+                cache.SetUnlessOvertaken(cache.CreateEntry("a"u8, "new"u8), version);
+                break;
+            default:
+                _time.Advance(TimeSpan.FromMinutes(30));
+                Assert.Null(LruCacheTests.Get(cache, "a"));
+                break;
+        }
+
+        LruCacheTests.Set(cache, "d", "4");
+        LruCacheTests.Set(cache, "e", "5");
+
+        var expected = new[] { "c", "d", "e" };
+        Assert.Equal(expected, LruCacheTests.Keys(cache));
+    }
 }
