@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using RedisProxy.SystemTests.Infrastructure;
+using RedisProxy.SystemTests.Resp;
 
 namespace RedisProxy.SystemTests;
 
@@ -48,5 +49,40 @@ public sealed class SlowBackendTests(SlowBackendProxyApp proxy) : IClassFixture<
             read => read.Status == 200,
             TimeSpan.FromSeconds(30),
             "the backend to answer again");
+    }
+
+    [Theory]
+    [InlineData("PUT over HTTP")]
+    [InlineData("DEL over RESP")]
+    public async Task A_write_the_backend_does_not_answer_in_time_leaves_reads_with_what_Redis_ends_up_holding(string write)
+    {
+        var key = ProxyApp.UniqueKey("unanswered");
+        await proxy.Backend.StringSetAsync(key, "old");
+        await proxy.GetJsonAsync($"/{key}");
+        Assert.Equal("local", (await proxy.GetJsonAsync($"/{key}")).Body.GetProperty("source").GetString());
+
+        // Redis holds every write for longer than the proxy waits (500 ms), then carries it out.
+        await proxy.Backend.ExecuteAsync("CLIENT", "PAUSE", "2000", "WRITE");
+        int? expectedStatus;
+        string? expectedValue;
+        if (write == "PUT over HTTP")
+        {
+            Assert.Equal(504, (await proxy.PutAsync($"/{key}", "new")).Status);
+            (expectedStatus, expectedValue) = (200, "new");
+        }
+        else
+        {
+            await using var resp = await RawResp.OpenAsync(proxy.RespEndpoint);
+            Assert.StartsWith("-", await resp.CallAsync(RawResp.Frame("DEL", key)), StringComparison.Ordinal);
+            (expectedStatus, expectedValue) = (404, null);
+        }
+
+        // The cached "old" must not outlive the write: once Redis answers again, reads get what it holds.
+        var read = await Eventually.MatchesAsync(
+            () => proxy.GetJsonAsync($"/{key}"),
+            read => read.Status is 200 or 404,
+            TimeSpan.FromSeconds(30),
+            "the backend to answer again");
+        Assert.Equal((expectedStatus, expectedValue), (read.Status, read.Body.GetProperty("value").GetString()));
     }
 }

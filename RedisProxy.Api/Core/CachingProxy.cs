@@ -58,7 +58,15 @@ internal sealed class CachingProxy
         {
             // Taken before the write, so a change that may have reached Redis after it keeps this value out of the cache.
             version = _cache.WriteVersion;
-            await _backend.SetAsync(keyBytes, value, cancellationToken);
+            try
+            {
+                await _backend.SetAsync(keyBytes, value, cancellationToken);
+            }
+            catch
+            {
+                ForgetAfterFailedWrite(keyBytes);
+                throw;
+            }
         }
 
         var entry = _cache.CreateEntry(keyBytes, value.Span);
@@ -76,7 +84,19 @@ internal sealed class CachingProxy
         long removed;
         using (await _gate.EnterAsync(cancellationToken))
         {
-            removed = await _backend.DeleteAsync(AsRedisKeys(keys), cancellationToken);
+            try
+            {
+                removed = await _backend.DeleteAsync(AsRedisKeys(keys), cancellationToken);
+            }
+            catch
+            {
+                foreach (var key in keys)
+                {
+                    ForgetAfterFailedWrite(key);
+                }
+
+                throw;
+            }
         }
 
         foreach (var key in keys)
@@ -86,6 +106,17 @@ internal sealed class CachingProxy
         }
 
         return removed;
+    }
+
+    /// <summary>
+    /// A write that failed may still have reached Redis, or may yet (a timeout says nothing about that), so the key's
+    /// cached value may be older than what Redis holds: it is dropped, and reads in flight do not cache what they get.
+    /// The next read goes to Redis over the same connection as the write, behind it, so it gets what Redis ends up with.
+    /// </summary>
+    private void ForgetAfterFailedWrite(byte[] key)
+    {
+        _cache.Remove(key);
+        _readsInFlight.TryRemove(key, out _);
     }
 
     private async Task<ProxyRead> ReadThroughAsync(ReadOnlyMemory<byte> key, FrontDoor door, CancellationToken cancellationToken)
