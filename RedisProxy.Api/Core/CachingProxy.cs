@@ -53,14 +53,20 @@ internal sealed class CachingProxy
     {
         _metrics.Write(door, "set");
         var keyBytes = key.ToArray();
+        CacheEntry entry;
         long version;
         using (await _gate.EnterAsync(cancellationToken))
         {
+            // Made before the write, so the backend is handed the entry's own copy of the value: StackExchange.Redis
+            // keeps a reference until it writes the command, which after a timeout can be later than the caller keeps
+            // its buffer (a RESP frame's bytes are reused once answered). Its expiry counts from here: a round trip early.
+            entry = _cache.CreateEntry(keyBytes, value.Span);
+
             // Taken before the write, so a change that may have reached Redis after it keeps this value out of the cache.
             version = _cache.WriteVersion;
             try
             {
-                await _backend.SetAsync(keyBytes, value, cancellationToken);
+                await _backend.SetAsync(keyBytes, entry.Value, cancellationToken);
             }
             catch
             {
@@ -69,7 +75,6 @@ internal sealed class CachingProxy
             }
         }
 
-        var entry = _cache.CreateEntry(keyBytes, value.Span);
         _cache.SetUnlessOvertaken(entry, version);
 
         // A read that started before this write must not hand its older value to readers that come after it.
