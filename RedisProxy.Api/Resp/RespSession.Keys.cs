@@ -84,8 +84,15 @@ internal sealed partial class RespSession
             return;
         }
 
-        await _proxy.SetAsync(_arguments.Memory(1), _arguments.Memory(2), _closed, FrontDoor.Resp);
-        _writer.WriteRaw(RespReplies.Ok);
+        var started = await TryStartWriteAsync(static session =>
+            session._proxy.TryStartSet(session._arguments.Memory(1), session._arguments.Memory(2), FrontDoor.Resp, session._closed) is { } set
+                ? new PendingWrite(set, null)
+                : null);
+        if (!started)
+        {
+            await _proxy.SetAsync(_arguments.Memory(1), _arguments.Memory(2), _closed, FrontDoor.Resp);
+            _writer.WriteRaw(RespReplies.Ok);
+        }
     }
 
     private async ValueTask DelAsync()
@@ -101,7 +108,12 @@ internal sealed partial class RespSession
             keys[i] = _arguments[i + 1].ToArray();
         }
 
-        _writer.WriteInteger(await _proxy.DeleteAsync(keys, FrontDoor.Resp, _closed));
+        var started = await TryStartWriteAsync(session =>
+            session._proxy.TryStartDelete(keys, FrontDoor.Resp, session._closed) is { } delete ? new PendingWrite(null, delete) : null);
+        if (!started)
+        {
+            _writer.WriteInteger(await _proxy.DeleteAsync(keys, FrontDoor.Resp, _closed));
+        }
     }
 
     private void WriteRead(ProxyRead read)

@@ -146,6 +146,7 @@ internal sealed partial class RespSession : IDisposable
             {
                 // As Redis: say what was wrong, then close; the stream cannot be resynchronised.
                 await AnswerReadsInFlightAsync();
+                await AnswerWritesInFlightAsync();
                 _writer.WriteProtocolError(error!);
                 _closing = true;
                 break;
@@ -168,6 +169,11 @@ internal sealed partial class RespSession : IDisposable
         if (_readsInFlight.Count > 0)
         {
             await AnswerReadsInFlightAsync();
+        }
+
+        if (_writesInFlight.Count > 0)
+        {
+            await AnswerWritesInFlightAsync();
         }
 
         return consumed;
@@ -202,6 +208,12 @@ internal sealed partial class RespSession : IDisposable
         {
             // Replies go out in command order, and a write must not overtake the reads sent before it.
             await AnswerReadsInFlightAsync();
+        }
+
+        if (_writesInFlight.Count > 0 && !JoinsWritesInFlight(command))
+        {
+            // The same for writes: whatever follows them sees them, and replies after them.
+            await AnswerWritesInFlightAsync();
         }
 
         if (command == RespCommand.Unknown)

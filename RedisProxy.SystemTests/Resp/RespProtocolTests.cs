@@ -1,4 +1,6 @@
+using Aspire.Hosting.Testing;
 using RedisProxy.SystemTests.Infrastructure;
+using RedisProxy.SystemTests.Operations;
 
 namespace RedisProxy.SystemTests.Resp;
 
@@ -127,6 +129,61 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
 
         Assert.Equal(keys.Select(key => RawResp.Bulk($"v-{key}")), await raw.ReadRepliesAsync(keys.Length));
         Assert.True(await BackendCommandStats.CallsAsync(proxy.BackendServer, "mget") > mgets, "no read waited for a slot: the GETs were not read together");
+    }
+
+    [Fact]
+    public async Task Writes_pipelined_on_one_connection_are_sent_together_and_reach_Redis_in_command_order()
+    {
+        var key = ProxyApp.UniqueKey("rewritten");
+        var others = Enumerable.Range(0, 6).Select(i => ProxyApp.UniqueKey($"written{i}")).ToArray();
+        using var client = new ProxyClient(proxy.App.GetEndpoint("api", "http"), proxy.App.GetEndpoint("api", "management"));
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+
+        // While Redis holds writes (for less than the 1 s backend timeout), the writes of the pipeline pile up: one at
+        // a time, there would never be more than one in flight.
+        await proxy.Backend.ExecuteAsync("CLIENT", "PAUSE", "800", "WRITE");
+        await raw.SendAsync(
+            string.Concat(others.Select(other => RawResp.Frame("SET", other, $"v-{other}"))) +
+            string.Concat(Enumerable.Range(1, 4).Select(i => RawResp.Frame("SET", key, $"v{i}"))) +
+            RawResp.Frame("DEL", others[0]) +
+            RawResp.Frame("SET", key, "v5"));
+        await Eventually.MatchesAsync(
+            async () => (await client.StatusAsync()).GetProperty("backend").GetProperty("in_flight").GetInt64(),
+            inFlight => inFlight >= 8,
+            TimeSpan.FromMilliseconds(600),
+            "the writes to be in flight together");
+
+        string[] expected = [.. Enumerable.Repeat("+OK\r\n", 10), ":1\r\n", "+OK\r\n"];
+        Assert.Equal(expected, await raw.ReadRepliesAsync(expected.Length));
+
+        // Redis carried them out in command order, and reads after them, through the proxy too, see the last.
+        Assert.Equal("v5", (string?)await proxy.Backend.StringGetAsync(key));
+        Assert.False(await proxy.Backend.KeyExistsAsync(others[0]));
+        Assert.Equal($"v-{others[5]}", (string?)await proxy.Backend.StringGetAsync(others[5]));
+        Assert.Equal(RawResp.Bulk("v5"), await raw.CallAsync(RawResp.Frame("GET", key)));
+    }
+
+    [Fact]
+    public async Task A_read_pipelined_behind_writes_sees_them_and_its_reply_comes_after_theirs()
+    {
+        var key = ProxyApp.UniqueKey("readback");
+        await proxy.Backend.StringSetAsync(key, "old");
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+        Assert.Equal(RawResp.Bulk("old"), await raw.CallAsync(RawResp.Frame("GET", key)));
+
+        // The first GET is a hit on "old" in the cache: it must wait for the writes sent before it, not answer at once.
+        await raw.SendAsync(
+            RawResp.Frame("SET", key, "new") +
+            RawResp.Frame("GET", key) +
+            RawResp.Frame("DEL", key) +
+            RawResp.Frame("SET", key, "again", "EX", "10") +
+            RawResp.Frame("GET", key));
+
+        string[] expected = ["+OK\r\n", RawResp.Bulk("new"), ":1\r\n", "-ERR", "$-1\r\n"];
+        var replies = await raw.ReadRepliesAsync(expected.Length);
+        Assert.Equal(expected[..3], replies[..3]);
+        Assert.StartsWith(expected[3], replies[3], StringComparison.Ordinal);
+        Assert.Equal(expected[4], replies[4]);
     }
 
     [Fact]
