@@ -158,10 +158,10 @@ public sealed class LruCacheTests
     }
 
     [Theory]
-    [InlineData("another key's write")]
-    [InlineData("a delete")]
-    [InlineData("an invalidation of the key")]
+    [InlineData("another write of the key")]
+    [InlineData("a delete or an invalidation of the key")]
     [InlineData("a clear")]
+    [InlineData("more changes of other keys than the cache remembers")]
     public void A_write_overtaken_while_in_flight_drops_the_key_instead_of_caching_a_value_Redis_may_no_longer_hold(string overtakenBy)
     {
         var cache = new LruCache(3, Expiry, _time);
@@ -170,17 +170,21 @@ public sealed class LruCacheTests
         var version = cache.WriteVersion;
         switch (overtakenBy)
         {
-            case "another key's write":
-                Set(cache, "c", "c");
+            case "another write of the key":
+                Set(cache, "a", "other");
                 break;
-            case "a delete":
-                cache.Remove("b"u8);
-                break;
-            case "an invalidation of the key":
+            case "a delete or an invalidation of the key":
                 cache.Remove("a"u8);
                 break;
-            default:
+            case "a clear":
                 cache.Clear();
+                break;
+            default:
+                for (var i = 0; i < 100; i++)
+                {
+                    cache.Remove(Encoding.ASCII.GetBytes($"other{i}"));
+                }
+
                 break;
         }
 
@@ -189,12 +193,36 @@ public sealed class LruCacheTests
         Assert.Null(Get(cache, "a"));
     }
 
+    [Theory]
+    [InlineData("a write")]
+    [InlineData("a delete")]
+    public void Reads_and_writes_in_flight_are_cached_when_only_other_keys_changed_meanwhile(string change)
+    {
+        var cache = new LruCache(3, Expiry, _time);
+        Set(cache, "b", "b");
+        var version = cache.WriteVersion;
+        if (change == "a write")
+        {
+            Set(cache, "c", "c");
+        }
+        else
+        {
+            cache.Remove("b"u8);
+        }
+
+        Assert.True(cache.TryAdd(cache.CreateEntry("read"u8, "read"u8), version));
+        Assert.True(cache.SetUnlessOvertaken(cache.CreateEntry("written"u8, "written"u8), version));
+
+        Assert.Equal("read", Get(cache, "read"));
+        Assert.Equal("written", Get(cache, "written"));
+    }
+
     [Fact]
     public void An_overtaken_write_still_keeps_reads_that_started_before_it_out_of_the_cache()
     {
         var cache = new LruCache(3, Expiry, _time);
         var before = cache.WriteVersion;
-        Set(cache, "b", "b");
+        cache.Remove("a"u8);
         var readStarted = cache.WriteVersion;
 
         cache.SetUnlessOvertaken(cache.CreateEntry("a"u8, "new"u8), before);

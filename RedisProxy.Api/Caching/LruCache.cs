@@ -17,9 +17,18 @@ internal sealed class LruCache
     private const long CoarseClockMarginMilliseconds = 50;
     private const long CoarseClockDriftDivisor = 1000;
 
+    /// <summary>
+    /// How many of the latest changes (writes, removals) the cache remembers the keys of, to tell whether a read or a
+    /// write in flight was overtaken by a change of its own key; one that saw more changes go by counts as overtaken.
+    /// </summary>
+    private const int RememberedChanges = 64;
+
     private readonly CacheIndex _index;
     private readonly RecencyList _recency;
     private readonly AccessLog _hitLog = new();
+
+    /// <summary>The hash of the key of change n (its <see cref="WriteVersion"/>) at n % <see cref="RememberedChanges"/>.</summary>
+    private readonly int[] _changedKeys = new int[RememberedChanges];
     private readonly TimeProvider _time;
     private readonly long _expiryTicks;
     private readonly long _surelyFreshMilliseconds;
@@ -29,6 +38,7 @@ internal sealed class LruCache
     private int _count;
     private long _bytes;
     private long _writeVersion;
+    private long _clearedAtVersion;
     private long _misses;
     private long _evictions;
     private long _expirations;
@@ -69,8 +79,8 @@ internal sealed class LruCache
         Interlocked.Read(ref _expirations));
 
     /// <summary>
-    /// Changes whenever a write goes through the cache, so a read that started before a write can tell that its
-    /// value may be stale (see <see cref="TryAdd"/>).
+    /// Changes whenever a write goes through the cache, so a read that started before a write of its key can tell
+    /// that its value may be stale (see <see cref="TryAdd"/>).
     /// </summary>
     public long WriteVersion => Interlocked.Read(ref _writeVersion);
 
@@ -138,23 +148,23 @@ internal sealed class LruCache
     {
         lock (_lock)
         {
-            _writeVersion++;
+            RecordChange(entry.Hash);
             Insert(entry);
         }
     }
 
     /// <summary>
     /// Caches a value just written to the backend through the proxy, unless the cache has seen another write, a
-    /// delete or an invalidation since <paramref name="writeStartedAtVersion"/>: that change may have reached Redis
-    /// after this write, and caching this value would then keep an older one than Redis holds. The key is dropped
-    /// instead, so the next read fetches what Redis has. Either way it counts as a write for reads in flight.
+    /// delete or an invalidation of the key since <paramref name="writeStartedAtVersion"/>: that change may have
+    /// reached Redis after this write, and caching this value would then keep an older one than Redis holds. The key
+    /// is dropped instead, so the next read fetches what Redis has. Either way it counts as a write for reads in flight.
     /// </summary>
     public bool SetUnlessOvertaken(CacheEntry entry, long writeStartedAtVersion)
     {
         lock (_lock)
         {
-            var overtaken = _writeVersion != writeStartedAtVersion;
-            _writeVersion++;
+            var overtaken = ChangedSince(writeStartedAtVersion, entry.Hash);
+            RecordChange(entry.Hash);
             if (overtaken)
             {
                 RemoveKey(entry.Key, entry.Hash);
@@ -180,14 +190,14 @@ internal sealed class LruCache
     }
 
     /// <summary>
-    /// Caches a value read from the backend, unless a write went through the cache since
-    /// <paramref name="readStartedAtVersion"/>: the value read may then be older than the one written.
+    /// Caches a value read from the backend, unless a write, delete or invalidation of the key went through the cache
+    /// since <paramref name="readStartedAtVersion"/>: the value read may then be older than what Redis now holds.
     /// </summary>
     public bool TryAdd(CacheEntry entry, long readStartedAtVersion)
     {
         lock (_lock)
         {
-            if (_writeVersion != readStartedAtVersion)
+            if (ChangedSince(readStartedAtVersion, entry.Hash))
             {
                 return false;
             }
@@ -201,8 +211,9 @@ internal sealed class LruCache
     {
         lock (_lock)
         {
-            _writeVersion++;
-            return RemoveKey(key, CacheIndex.Hash(key));
+            var hash = CacheIndex.Hash(key);
+            RecordChange(hash);
+            return RemoveKey(key, hash);
         }
     }
 
@@ -210,7 +221,8 @@ internal sealed class LruCache
     {
         lock (_lock)
         {
-            _writeVersion++;
+            RecordChange(0);
+            _clearedAtVersion = _writeVersion;
             _hitLog.ApplyTo(_recency);
             _index.Clear();
             _recency.Clear();
@@ -242,6 +254,41 @@ internal sealed class LruCache
 
             return new CacheSnapshot(keys, Capacity);
         }
+    }
+
+    /// <summary>Counts one more change, of the key with that hash. Caller holds the lock.</summary>
+    private void RecordChange(int hash)
+    {
+        var version = _writeVersion + 1;
+        _changedKeys[version % RememberedChanges] = hash;
+        Volatile.Write(ref _writeVersion, version);
+    }
+
+    /// <summary>
+    /// Whether a change of the key with that hash may have gone through since <paramref name="version"/>: yes after a
+    /// clear, or when more changes went by than are remembered; another key of the same hash counts too. Caller holds the lock.
+    /// </summary>
+    private bool ChangedSince(long version, int hash)
+    {
+        if (_writeVersion == version)
+        {
+            return false;
+        }
+
+        if (_clearedAtVersion > version || _writeVersion - version > RememberedChanges)
+        {
+            return true;
+        }
+
+        for (var change = version + 1; change <= _writeVersion; change++)
+        {
+            if (_changedKeys[change % RememberedChanges] == hash)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void RecordHit(CacheEntry entry)

@@ -161,6 +161,9 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
         Assert.False(await proxy.Backend.KeyExistsAsync(others[0]));
         Assert.Equal($"v-{others[5]}", (string?)await proxy.Backend.StringGetAsync(others[5]));
         Assert.Equal(RawResp.Bulk("v5"), await raw.CallAsync(RawResp.Frame("GET", key)));
+
+        // Writes of other keys in flight together do not keep each other out of the cache.
+        Assert.Equal("local", (await proxy.GetJsonAsync($"/{others[5]}")).Body.GetProperty("source").GetString());
     }
 
     [Fact]
