@@ -136,7 +136,8 @@ public sealed class ApiProcess : IAsyncDisposable
 
     private Process Launch()
     {
-        (HttpPort, ManagementPort, RespPort) = (FreePort(), FreePort(), FreePort());
+        var ports = FreePorts(3);
+        (HttpPort, ManagementPort, RespPort) = (ports[0], ports[1], ports[2]);
         var start = new ProcessStartInfo("dotnet", [ApiAssemblyPath()])
         {
             RedirectStandardOutput = true,
@@ -194,11 +195,29 @@ public sealed class ApiProcess : IAsyncDisposable
         return Path.Combine(projectDirectory, "bin", configuration, "net10.0", "RedisProxy.Api.dll");
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// Ports free now, all different: every probe stays bound until the last is chosen (one released at once can be
+    /// handed out again by the next probe: a full test run here once got one port three times).
+    /// </summary>
+    private static int[] FreePorts(int count)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        var probes = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var probe in probes)
+            {
+                probe.Start();
+            }
+
+            return [.. probes.Select(probe => ((IPEndPoint)probe.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            foreach (var probe in probes)
+            {
+                probe.Dispose();
+            }
+        }
     }
 
     private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
