@@ -83,6 +83,9 @@ internal sealed class RedisBackend(
         var outcome = "error";
         try
         {
+            // Up to the client library's enqueue this runs on the caller's thread (the circuit breaker awaits nothing
+            // while closed), so commands started one after another are sent in that order: pipelined RESP writes rely
+            // on it (CachingProxy.TryStartSet). A strategy that hops threads (a Polly timeout, hedging) would break that.
             var result = await pipeline.ExecuteAsync(
                 static (s, token) =>
                     // StackExchange.Redis takes no token, so the wait is what is bounded: one timer per call, where a
