@@ -37,6 +37,33 @@ public sealed class LruCacheTests
     }
 
     [Fact]
+    public void A_cache_that_outgrows_its_first_slot_arrays_keeps_the_exact_order()
+    {
+        // The recency list starts with room for 1,024 entries and grows as it fills: past it, and past it again.
+        const int capacity = 2500;
+        var cache = new LruCache(capacity, Expiry, _time);
+        var keys = Enumerable.Range(0, capacity).Select(i => $"k{i}").ToList();
+        foreach (var key in keys)
+        {
+            Set(cache, key, key);
+        }
+
+        // Hits on every third key, oldest first, make those the newest, in that order.
+        var hit = keys.Where((_, i) => i % 3 == 0).ToList();
+        foreach (var key in hit)
+        {
+            Assert.Equal(key, Get(cache, key));
+        }
+
+        Set(cache, "new", "v");
+
+        var expected = keys.Where((_, i) => i % 3 != 0).Skip(1).Concat(hit).Append("new");
+        Assert.Equal(expected, Keys(cache));
+        Assert.Null(Get(cache, "k1"));
+        Assert.Equal(capacity, cache.Count);
+    }
+
+    [Fact]
     public void Setting_an_existing_key_replaces_it_and_makes_it_most_recent_without_evicting()
     {
         var cache = new LruCache(2, Expiry, _time);
