@@ -112,7 +112,7 @@ internal sealed class CachingProxy
             }
             catch
             {
-                ForgetAfterFailedWrite(key);
+                Forget(key);
                 throw;
             }
         }
@@ -127,39 +127,29 @@ internal sealed class CachingProxy
     private async Task<long> DeleteThroughAsync(
         RateLimitLease slot, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
     {
-        long removed;
-        using (slot)
+        try
         {
-            try
+            using (slot)
             {
-                removed = await _backend.DeleteAsync(AsRedisKeys(keys), cancellationToken);
-            }
-            catch
-            {
-                foreach (var key in keys)
-                {
-                    ForgetAfterFailedWrite(key);
-                }
-
-                throw;
+                return await _backend.DeleteAsync(AsRedisKeys(keys), cancellationToken);
             }
         }
-
-        foreach (var key in keys)
+        finally
         {
-            _cache.Remove(key);
-            _readsInFlight.TryRemove(key, out _);
+            // Deleted, or, when the DEL failed, perhaps deleted yet: either way the cached values are gone.
+            foreach (var key in keys)
+            {
+                Forget(key);
+            }
         }
-
-        return removed;
     }
 
     /// <summary>
-    /// A write that failed may still have reached Redis, or may yet (a timeout says nothing about that), so the key's
-    /// cached value may be older than what Redis holds: it is dropped, and reads in flight do not cache what they get.
-    /// The next read goes to Redis over the same connection as the write, behind it, so it gets what Redis ends up with.
+    /// Drops the key from the cache, and from the reads in flight, so they do not cache what they get: after a delete,
+    /// and after a write that failed, which may still have reached Redis or may yet (a timeout says nothing about
+    /// that). The next read goes to Redis over the same connection as the write, behind it, so it gets what Redis ends up with.
     /// </summary>
-    private void ForgetAfterFailedWrite(byte[] key)
+    private void Forget(byte[] key)
     {
         _cache.Remove(key);
         _readsInFlight.TryRemove(key, out _);
