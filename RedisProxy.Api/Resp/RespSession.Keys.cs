@@ -131,16 +131,26 @@ internal sealed partial class RespSession
     /// <summary>MAX_KEY_BYTES holds on this door as on HTTP; a longer key is refused before the backend sees it.</summary>
     private bool KeysFit(int first, int count)
     {
+        if (AnyKeyTooLong(first, count))
+        {
+            _writer.WriteError($"ERR key longer than {_server.Settings.MaxKeyBytes} bytes (MAX_KEY_BYTES)");
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool AnyKeyTooLong(int first, int count)
+    {
         for (var i = first; i < first + count; i++)
         {
             if (IsKeyTooLong(i))
             {
-                _writer.WriteError($"ERR key longer than {_server.Settings.MaxKeyBytes} bytes (MAX_KEY_BYTES)");
-                return false;
+                return true;
             }
         }
 
-        return true;
+        return false;
     }
 
     private bool IsKeyTooLong(int argument) => _arguments.SliceOf(argument).Length > _server.Settings.MaxKeyBytes;

@@ -23,7 +23,7 @@ internal sealed partial class RespSession
         && command switch
         {
             RespCommand.Set => _arguments.Count == 3 && !IsKeyTooLong(1),
-            RespCommand.Del or RespCommand.Unlink => _arguments.Count >= 2 && AllKeysFit(),
+            RespCommand.Del or RespCommand.Unlink => _arguments.Count >= 2 && !AnyKeyTooLong(1, _arguments.Count - 1),
             _ => false,
         };
 
@@ -77,19 +77,6 @@ internal sealed partial class RespSession
         {
             WriteFailure(failure);
         }
-    }
-
-    private bool AllKeysFit()
-    {
-        for (var i = 1; i < _arguments.Count; i++)
-        {
-            if (IsKeyTooLong(i))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>A SET (<see cref="Set"/>) or a DEL (<see cref="Delete"/>) sent to the backend, its reply still to write.</summary>

@@ -145,8 +145,7 @@ internal sealed partial class RespSession : IDisposable
             if (status == RespParseStatus.ProtocolError)
             {
                 // As Redis: say what was wrong, then close; the stream cannot be resynchronised.
-                await AnswerReadsInFlightAsync();
-                await AnswerWritesInFlightAsync();
+                await AnswerEverythingInFlightAsync();
                 _writer.WriteProtocolError(error!);
                 _closing = true;
                 break;
@@ -166,17 +165,19 @@ internal sealed partial class RespSession : IDisposable
         }
 
         // Every reply of the batch is written before the flush that follows.
-        if (_readsInFlight.Count > 0)
+        if (_readsInFlight.Count > 0 || _writesInFlight.Count > 0)
         {
-            await AnswerReadsInFlightAsync();
-        }
-
-        if (_writesInFlight.Count > 0)
-        {
-            await AnswerWritesInFlightAsync();
+            await AnswerEverythingInFlightAsync();
         }
 
         return consumed;
+    }
+
+    /// <summary>Writes the reply of every read and write still in flight (only one kind is, at any time), in order.</summary>
+    private async ValueTask AnswerEverythingInFlightAsync()
+    {
+        await AnswerReadsInFlightAsync();
+        await AnswerWritesInFlightAsync();
     }
 
     /// <summary>The frame's own memory when it lies in one segment (the usual case), else a copy in a reused buffer.</summary>
