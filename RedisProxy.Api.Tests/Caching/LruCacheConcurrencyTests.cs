@@ -73,4 +73,61 @@ public sealed class LruCacheConcurrencyTests
 
         Assert.Equal(newKeys, cache.Snapshot().KeysLeastRecentFirst.Select(k => Encoding.ASCII.GetString(k)));
     }
+
+    [Fact]
+    public async Task A_key_being_overwritten_is_always_found_by_concurrent_readers()
+    {
+        const int Keys = 4;
+        const int Overwrites = 200_000;
+        var cache = new LruCache(Capacity, TimeSpan.FromHours(1), TimeProvider.System);
+        var keys = Enumerable.Range(0, Keys).Select(i => Encoding.ASCII.GetBytes($"k{i}")).ToArray();
+        foreach (var key in keys)
+        {
+            cache.Set(cache.CreateEntry(key, [.. key, .. "=0"u8]));
+        }
+
+        var readers = Math.Max(1, Environment.ProcessorCount - 1);
+        using var start = new Barrier(readers + 1);
+        var writing = 1;
+        var misses = new long[readers];
+        var wrongValues = new long[readers];
+        var reads = new long[readers];
+
+        var writer = Task.Run(() =>
+        {
+            start.SignalAndWait();
+            for (var n = 1; n <= Overwrites; n++)
+            {
+                var key = keys[n % Keys];
+                cache.Set(cache.CreateEntry(key, [.. key, .. Encoding.ASCII.GetBytes($"={n}")]));
+            }
+
+            Volatile.Write(ref writing, 0);
+        });
+        var readerTasks = Enumerable.Range(0, readers).Select(r => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            for (var n = 0; Volatile.Read(ref writing) == 1; n++)
+            {
+                var key = keys[n % Keys];
+                reads[r]++;
+                if (!cache.TryGet(key, out var value))
+                {
+                    misses[r]++;
+                }
+                else if (!value.Span.StartsWith([.. key, .. "="u8]))
+                {
+                    wrongValues[r]++;
+                }
+            }
+        }));
+        await Task.WhenAll([writer, .. readerTasks]);
+
+        // An overwrite puts the new entry where the old one was: a reader finds one or the other, never neither.
+        Assert.True(reads.Sum() > 0);
+        Assert.Equal(0, misses.Sum());
+        Assert.Equal(0, wrongValues.Sum());
+        Assert.Equal(Keys, cache.Count);
+        Assert.Equal(reads.Sum(), cache.Statistics.Hits);
+    }
 }

@@ -1,7 +1,8 @@
 namespace RedisProxy.Api.Caching;
 
 /// <summary>
-/// Hits waiting to be applied to the recency list, in the order they happened. A hit appends without a lock: it
+/// Hits waiting to be applied to the recency list, in the order they happened (writes that evict nothing are recorded
+/// here as well, under the cache's lock, so they take their turn among the hits). A hit appends without a lock: it
 /// claims the next ticket with one compare-and-swap and fills that slot with its entry's place in the list (a number,
 /// so the append stores no reference and the applier reads no entry). Whoever holds the cache's lock applies
 /// the records in ticket order before anything reads or changes the recency order, so that order is the exact

@@ -13,6 +13,7 @@ internal sealed class CacheEntry
     private readonly byte[] _keyAndValue;
     private readonly int _keyLength;
     private long _place;
+    private CacheEntry? _nextInBucket;
 
     public CacheEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int hash, long expiresAt, long surelyFreshBefore)
     {
@@ -43,8 +44,15 @@ internal sealed class CacheEntry
     /// </summary>
     public long SurelyFreshBefore { get; }
 
-    /// <summary>The next entry in the same index bucket; kept when the entry is removed, so a reader walking the chain goes on.</summary>
-    public CacheEntry? NextInBucket { get; set; }
+    /// <summary>
+    /// The next entry in the same index bucket; kept when the entry is removed, so a reader walking the chain goes on.
+    /// Set with release semantics, so an entry it publishes is complete when a reader without a lock gets to it.
+    /// </summary>
+    public CacheEntry? NextInBucket
+    {
+        get => _nextInBucket;
+        set => Volatile.Write(ref _nextInBucket, value);
+    }
 
     /// <summary>
     /// Where the entry sits in the <see cref="RecencyList"/> while it is cached (its slot and the slot's generation,

@@ -45,12 +45,25 @@ internal sealed class CacheIndex
     }
 
     /// <summary>Unchains an entry that is in the index. Caller holds the cache's lock.</summary>
-    public void Remove(CacheEntry entry)
+    public void Remove(CacheEntry entry) => Relink(entry, entry.NextInBucket);
+
+    /// <summary>
+    /// Puts <paramref name="entry"/> where the indexed <paramref name="old"/> of the same key is, so a reader meanwhile
+    /// finds one or the other, never neither (a removal and an add would let it miss). Caller holds the cache's lock.
+    /// </summary>
+    public void Replace(CacheEntry old, CacheEntry entry)
+    {
+        entry.NextInBucket = old.NextInBucket;
+        Relink(old, entry);
+    }
+
+    /// <summary>Points the link that leads to <paramref name="entry"/> at <paramref name="next"/> instead; the entry keeps its own onward link.</summary>
+    private void Relink(CacheEntry entry, CacheEntry? next)
     {
         ref var bucket = ref _buckets[entry.Hash & _mask];
         if (bucket == entry)
         {
-            Volatile.Write(ref bucket, entry.NextInBucket);
+            Volatile.Write(ref bucket, next);
             return;
         }
 
@@ -60,8 +73,7 @@ internal sealed class CacheIndex
             previous = previous.NextInBucket!;
         }
 
-        // The entry it now points to was published when it was added, so a plain write is enough here.
-        previous.NextInBucket = entry.NextInBucket;
+        previous.NextInBucket = next;
     }
 
     /// <summary>Empties every bucket. Caller holds the cache's lock.</summary>

@@ -3,9 +3,10 @@ namespace RedisProxy.Api.Caching;
 /// <summary>
 /// An exact least-recently-used cache of byte keys and values with a fixed entry capacity and one global expiry.
 /// A hit takes no lock and allocates nothing: it finds the entry in the <see cref="CacheIndex"/> and appends it to
-/// the <see cref="AccessLog"/>. Everything else (writes, evictions, expiry, snapshots) holds one lock and first
-/// applies the log to the <see cref="RecencyList"/>, so every decision sees the exact recency order of all hits
-/// recorded before it. (A hit that races with the eviction of its own entry still returns the value it found.)
+/// the <see cref="AccessLog"/>. Everything else (writes, evictions, expiry, snapshots) holds one lock. A write that
+/// evicts nothing records its entry in the log as a hit does; whatever reads the order (an eviction, a snapshot) first
+/// applies the log to the <see cref="RecencyList"/>, so every decision sees the exact recency order of all hits and
+/// writes recorded before it. (A hit that races with the eviction of its own entry still returns the value it found.)
 /// Expired entries count as absent and are dropped when met, so no background thread is needed.
 /// </summary>
 internal sealed class LruCache
@@ -39,6 +40,9 @@ internal sealed class LruCache
     private long _bytes;
     private long _writeVersion;
     private long _clearedAtVersion;
+
+    /// <summary>Writes recorded in the access log beside the hits (see <see cref="Insert"/>), which are not hits.</summary>
+    private long _recordedWrites;
     private long _misses;
     private long _evictions;
     private long _expirations;
@@ -72,11 +76,19 @@ internal sealed class LruCache
     /// <summary>Key and value bytes held, expired entries not yet dropped included.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    public CacheStatistics Statistics => new(
-        _hitLog.Recorded,
-        Interlocked.Read(ref _misses),
-        Interlocked.Read(ref _evictions),
-        Interlocked.Read(ref _expirations));
+    public CacheStatistics Statistics
+    {
+        get
+        {
+            // The log holds writes too; they are read first, so none is subtracted before its record is counted.
+            var writes = Volatile.Read(ref _recordedWrites);
+            return new(
+                _hitLog.Recorded - writes,
+                Interlocked.Read(ref _misses),
+                Interlocked.Read(ref _evictions),
+                Interlocked.Read(ref _expirations));
+        }
+    }
 
     /// <summary>
     /// Changes whenever a write goes through the cache, so a read that started before a write of its key can tell
@@ -330,33 +342,76 @@ internal sealed class LruCache
         }
     }
 
+    /// <summary>
+    /// Caches an entry in place of the key's old one, if any. Only an eviction needs the recorded hits applied first:
+    /// otherwise the entry is recorded in the access log like a hit, which makes it the newest after every hit recorded
+    /// before it, so a write that evicts nothing does not wait for the hits' backlog. Caller holds the lock.
+    /// </summary>
     private void Insert(CacheEntry entry)
     {
-        _hitLog.ApplyTo(_recency);
-        RemoveKey(entry.Key, entry.Hash);
+        var old = _index.Find(entry.Key, entry.Hash);
 
         // An entry too large to cache is not cached at all, and the key's old value is gone all the same: the caller
         // still serves the new value, and the old one must not outlive it.
         if ((_maxBytes > 0 && entry.Size > _maxBytes) || (_maxValueBytes > 0 && entry.Value.Length > _maxValueBytes))
         {
+            if (old is not null)
+            {
+                RemoveEntry(old);
+            }
+
             return;
         }
 
-        if (_count >= Capacity)
+        if (old is not null)
         {
-            RemoveEntry(_recency.Oldest!);
-            _evictions++;
+            _index.Replace(old, entry);
+            _recency.Replace(old, entry);
+            Interlocked.Add(ref _bytes, entry.Size - old.Size);
+        }
+        else
+        {
+            if (_count >= Capacity)
+            {
+                EvictOldest();
+            }
+
+            _recency.AddAsNewest(entry);
+            _index.Add(entry);
+            Volatile.Write(ref _count, _count + 1);
+            Interlocked.Add(ref _bytes, entry.Size);
         }
 
-        _recency.AddAsNewest(entry);
-        _index.Add(entry);
-        Volatile.Write(ref _count, _count + 1);
-        Interlocked.Add(ref _bytes, entry.Size);
+        RecordWrite(entry);
         while (_maxBytes > 0 && _bytes > _maxBytes)
         {
-            RemoveEntry(_recency.Oldest!);
-            _evictions++;
+            EvictOldest();
         }
+    }
+
+    /// <summary>Appends a write's move to the newest end to the access log, as a hit would. Caller holds the lock.</summary>
+    private void RecordWrite(CacheEntry entry)
+    {
+        bool shouldApply;
+        while (!_hitLog.TryAppend(entry.Place, out shouldApply))
+        {
+            _hitLog.ApplyTo(_recency);
+        }
+
+        // Counted after the append: see Statistics.
+        Volatile.Write(ref _recordedWrites, _recordedWrites + 1);
+        if (shouldApply)
+        {
+            _hitLog.ApplyTo(_recency);
+        }
+    }
+
+    /// <summary>Evicts the least recently used entry, once every recorded hit has been applied. Caller holds the lock.</summary>
+    private void EvictOldest()
+    {
+        _hitLog.ApplyTo(_recency);
+        RemoveEntry(_recency.Oldest!);
+        _evictions++;
     }
 
     /// <summary>Takes the key's entry out, if it has one. Caller holds the lock.</summary>

@@ -42,9 +42,21 @@ internal sealed class RecencyList
     public void AddAsNewest(CacheEntry entry)
     {
         var slot = TakeSlot();
-        _entries[slot] = entry;
-        entry.Place = Place(slot, _links[slot].Generation);
+        Occupy(slot, entry);
         LinkAsNewest(slot);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="entry"/> in <paramref name="old"/>'s slot, where the old one was in the order, under a new
+    /// generation: a hit that found the old entry returned the old value, so even if its record lands after the
+    /// write's, it must not move the new one (no single-threaded test can reach that race). The caller records the new
+    /// entry's move to the newest end in the access log.
+    /// </summary>
+    public void Replace(CacheEntry old, CacheEntry entry)
+    {
+        var slot = (int)old.Place;
+        Vacate(slot);
+        Occupy(slot, entry);
     }
 
     /// <summary>Moves the entry at <paramref name="place"/> to the newest end, unless it has left the cache since.</summary>
@@ -119,6 +131,12 @@ internal sealed class RecencyList
         }
 
         return _unused++;
+    }
+
+    private void Occupy(int slot, CacheEntry entry)
+    {
+        _entries[slot] = entry;
+        entry.Place = Place(slot, _links[slot].Generation);
     }
 
     private void Vacate(int slot)
