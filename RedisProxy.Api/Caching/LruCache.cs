@@ -80,13 +80,16 @@ internal sealed class LruCache
     {
         get
         {
-            // The log holds writes too; they are read first, so none is subtracted before its record is counted.
-            var writes = Volatile.Read(ref _recordedWrites);
-            return new(
-                _hitLog.Recorded - writes,
-                Interlocked.Read(ref _misses),
-                Interlocked.Read(ref _evictions),
-                Interlocked.Read(ref _expirations));
+            // The log holds writes too. They are recorded and counted under the lock, so under it the difference is
+            // exactly the hits recorded so far, and never goes back between two readings.
+            lock (_lock)
+            {
+                return new(
+                    _hitLog.Recorded - _recordedWrites,
+                    Interlocked.Read(ref _misses),
+                    Interlocked.Read(ref _evictions),
+                    Interlocked.Read(ref _expirations));
+            }
         }
     }
 
@@ -398,8 +401,7 @@ internal sealed class LruCache
             _hitLog.ApplyTo(_recency);
         }
 
-        // Counted after the append: see Statistics.
-        Volatile.Write(ref _recordedWrites, _recordedWrites + 1);
+        _recordedWrites++;
         if (shouldApply)
         {
             _hitLog.ApplyTo(_recency);
