@@ -38,8 +38,11 @@ public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
             .AddLogging()
             .AddMetrics()
             .AddSingleton<IConnectionMultiplexer>(_connection)
-            .AddProxyCore(configuration, settings)
+            .AddProxyCore(settings)
             .BuildServiceProvider();
+
+        // What the host does at start-up: the gauges observe the core from then on.
+        _services.GetRequiredService<CoreGauges>();
     }
 
     public async Task DisposeAsync()

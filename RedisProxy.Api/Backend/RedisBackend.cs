@@ -3,22 +3,22 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using RedisProxy.Api.Configuration;
-using RedisProxy.Api.Core;
+using RedisProxy.Api.Failures;
 using RedisProxy.Api.Telemetry;
 using StackExchange.Redis;
 
 namespace RedisProxy.Api.Backend;
 
 /// <summary>
-/// The backing Redis as the proxy core sees it: every call is bounded by BACKEND_TIMEOUT_MS and runs through the
-/// resilience pipeline (a circuit breaker), and every failure comes out as one of the <see cref="ProxyFailureException"/> kinds.
+/// <see cref="IRedisBackend"/> over StackExchange.Redis: every call runs through the resilience pipeline (a circuit
+/// breaker) with its own timeout, and is measured and traced.
 /// </summary>
 internal sealed class RedisBackend(
     IConnectionMultiplexer redis,
     [FromKeyedServices(RedisBackend.PipelineName)] ResiliencePipeline pipeline,
     ProxyMetrics metrics,
     IOptions<ProxyOptions> options,
-    TimeProvider time)
+    TimeProvider time) : IRedisBackend
 {
     public const string PipelineName = "redis-backend";
 
@@ -33,7 +33,6 @@ internal sealed class RedisBackend(
 
     private readonly TimeSpan _timeout = options.Value.BackendTimeout;
 
-    /// <summary>The value of a string key, leased from a pool (the caller disposes it); null when the key is absent.</summary>
     public async Task<Lease<byte>?> GetAsync(byte[] key, CancellationToken cancellationToken)
     {
         try
@@ -46,10 +45,6 @@ internal sealed class RedisBackend(
         }
     }
 
-    /// <summary>
-    /// Which keys one MGET may read together: on a Redis Cluster only keys of one hash slot (the group is the slot);
-    /// on any other backend every key (group 0).
-    /// </summary>
     public int BatchGroupOf(byte[] key) =>
         redis.GetServers().Any(server => server.ServerType == ServerType.Cluster) ? redis.HashSlot(key) : 0;
 
@@ -65,7 +60,6 @@ internal sealed class RedisBackend(
         }
     }
 
-    /// <summary>How many of the keys exist, of any type; a key named twice counts twice.</summary>
     public Task<long> CountExistingAsync(RedisKey[] keys, CancellationToken cancellationToken) =>
         RunAsync(ExistsCommand, static (db, keys) => db.KeyExistsAsync(keys), keys, cancellationToken);
 

@@ -1,14 +1,8 @@
 namespace RedisProxy.Api.Caching;
 
 /// <summary>
-/// Hits waiting to be applied to the recency list, in the order they happened (writes that evict nothing are recorded
-/// here as well, under the cache's lock, so they take their turn among the hits). A hit appends without a lock: it
-/// claims the next ticket with one compare-and-swap and fills that slot with its entry's place in the list (a number,
-/// so the append stores no reference and the applier reads no entry). Whoever holds the cache's lock applies
-/// the records in ticket order before anything reads the recency order (an eviction, a snapshot), so that order is
-/// the exact LRU order of all hits and writes recorded so far. No hit is ever dropped (unlike the lossy buffers of approximate caches);
-/// once a quarter of the log is waiting, hits offer to apply it if the lock is free, and only when the log is full
-/// does a hit wait for the lock. So on several threads one applies while the others go on appending.
+/// The read buffer of <see cref="LruCache"/>: a lossless ring of hits (and writes that evict nothing) appended without
+/// a lock and drained in order into the <see cref="RecencyList"/> under the cache's lock. See Caching/README.md.
 /// </summary>
 internal sealed class AccessLog
 {

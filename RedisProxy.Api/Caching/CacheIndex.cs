@@ -17,8 +17,8 @@ internal sealed class CacheIndex
         _mask = size - 1;
     }
 
-    /// <summary>The key's hash, seeded per process (see <see cref="Core.ByteArrayKeyComparer"/>).</summary>
-    public static int Hash(ReadOnlySpan<byte> key) => Core.ByteArrayKeyComparer.Instance.GetHashCode(key);
+    /// <summary>The key's hash, seeded per process (see <see cref="ByteArrayKeyComparer"/>).</summary>
+    public static int Hash(ReadOnlySpan<byte> key) => ByteArrayKeyComparer.Instance.GetHashCode(key);
 
     public CacheEntry? Find(ReadOnlySpan<byte> key, int hash)
     {

@@ -1,35 +1,19 @@
 namespace RedisProxy.Api.Caching;
 
 /// <summary>
-/// An exact least-recently-used cache of byte keys and values with a fixed entry capacity and one global expiry.
-/// A hit takes no lock and allocates nothing: it finds the entry in the <see cref="CacheIndex"/> and appends it to
-/// the <see cref="AccessLog"/>. Everything else (writes, evictions, expiry, snapshots) holds one lock. A write that
-/// evicts nothing records its entry in the log as a hit does; whatever reads the order (an eviction, a snapshot) first
-/// applies the log to the <see cref="RecencyList"/>, so every decision sees the exact recency order of all hits and
-/// writes recorded before it. (A hit that races with the eviction of its own entry still returns the value it found.)
-/// Expired entries count as absent and are dropped when met, so no background thread is needed.
+/// An exact least-recently-used cache of byte keys and values, with a fixed entry capacity, a byte budget and one
+/// expiry. Hits take no lock and allocate nothing; everything else holds one lock. Design: Caching/README.md.
 /// </summary>
 internal sealed class LruCache
 {
-    /// <summary>
-    /// How far before the expiry a hit stops trusting the coarse clock: well over its resolution (one scheduler
-    /// tick, 1-10 ms), plus a thousandth of the expiry for any drift between the coarse and the precise clock.
-    /// </summary>
+    /// <summary>How far before the expiry a hit stops trusting the coarse clock (see Caching/README.md, two clocks).</summary>
     private const long CoarseClockMarginMilliseconds = 50;
     private const long CoarseClockDriftDivisor = 1000;
-
-    /// <summary>
-    /// How many of the latest changes (writes, removals) the cache remembers the keys of, to tell whether a read or a
-    /// write in flight was overtaken by a change of its own key; one that saw more changes go by counts as overtaken.
-    /// </summary>
-    private const int RememberedChanges = 64;
 
     private readonly CacheIndex _index;
     private readonly RecencyList _recency;
     private readonly AccessLog _hitLog = new();
 
-    /// <summary>The hash of the key of change n (its <see cref="WriteVersion"/>) at n % <see cref="RememberedChanges"/>.</summary>
-    private readonly int[] _changedKeys = new int[RememberedChanges];
     private readonly TimeProvider _time;
     private readonly long _expiryTicks;
     private readonly long _surelyFreshMilliseconds;
@@ -38,8 +22,6 @@ internal sealed class LruCache
     private readonly int _maxValueBytes;
     private int _count;
     private long _bytes;
-    private long _writeVersion;
-    private long _clearedAtVersion;
 
     /// <summary>Writes recorded in the access log beside the hits (see <see cref="Insert"/>), which are not hits.</summary>
     private long _recordedWrites;
@@ -93,12 +75,6 @@ internal sealed class LruCache
         }
     }
 
-    /// <summary>
-    /// Changes whenever a write goes through the cache, so a read that started before a write of its key can tell
-    /// that its value may be stale (see <see cref="TryAdd"/>).
-    /// </summary>
-    public long WriteVersion => Interlocked.Read(ref _writeVersion);
-
     public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> value)
     {
         var entry = _index.Find(key, CacheIndex.Hash(key));
@@ -150,7 +126,7 @@ internal sealed class LruCache
     /// <summary>How long an entry lives after it is cached: the configured CACHE_EXPIRY.</summary>
     public TimeSpan Expiry => _time.GetElapsedTime(0, _expiryTicks);
 
-    /// <summary>Makes an entry that expires one cache expiry from now, ready for <see cref="Set"/> or <see cref="TryAdd"/>.</summary>
+    /// <summary>Makes an entry that expires one cache expiry from now, ready for <see cref="Set"/>.</summary>
     public CacheEntry CreateEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         // The coarse clock is read first: it may lag the precise one, never lead it, so the fresh window stays inside the expiry.
@@ -158,67 +134,12 @@ internal sealed class LruCache
         return new(key, value, CacheIndex.Hash(key), _time.GetTimestamp() + _expiryTicks, surelyFreshBefore);
     }
 
-    /// <summary>Caches a value, replacing whatever the key held (the proxy's own writes use <see cref="SetUnlessOvertaken"/>).</summary>
+    /// <summary>Caches a value, replacing whatever the key held.</summary>
     public void Set(CacheEntry entry)
     {
         lock (_lock)
         {
-            RecordChange(entry.Hash);
             Insert(entry);
-        }
-    }
-
-    /// <summary>
-    /// Caches a value just written to the backend through the proxy, unless the cache has seen another write, a
-    /// delete or an invalidation of the key since <paramref name="writeStartedAtVersion"/>: that change may have
-    /// reached Redis after this write, and caching this value would then keep an older one than Redis holds. The key
-    /// is dropped instead, so the next read fetches what Redis has. Either way it counts as a write for reads in flight.
-    /// </summary>
-    public bool SetUnlessOvertaken(CacheEntry entry, long writeStartedAtVersion)
-    {
-        lock (_lock)
-        {
-            var overtaken = ChangedSince(writeStartedAtVersion, entry.Hash);
-            RecordChange(entry.Hash);
-            if (overtaken)
-            {
-                RemoveKey(entry.Key, entry.Hash);
-            }
-            else
-            {
-                Insert(entry);
-            }
-
-            return !overtaken;
-        }
-    }
-
-    /// <summary>
-    /// Makes an entry of a value just read from the backend and caches it as <see cref="TryAdd"/> does; the entry is
-    /// returned either way, for the reader to serve.
-    /// </summary>
-    public CacheEntry AddRead(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long readStartedAtVersion)
-    {
-        var entry = CreateEntry(key, value);
-        TryAdd(entry, readStartedAtVersion);
-        return entry;
-    }
-
-    /// <summary>
-    /// Caches a value read from the backend, unless a write, delete or invalidation of the key went through the cache
-    /// since <paramref name="readStartedAtVersion"/>: the value read may then be older than what Redis now holds.
-    /// </summary>
-    public bool TryAdd(CacheEntry entry, long readStartedAtVersion)
-    {
-        lock (_lock)
-        {
-            if (ChangedSince(readStartedAtVersion, entry.Hash))
-            {
-                return false;
-            }
-
-            Insert(entry);
-            return true;
         }
     }
 
@@ -226,9 +147,7 @@ internal sealed class LruCache
     {
         lock (_lock)
         {
-            var hash = CacheIndex.Hash(key);
-            RecordChange(hash);
-            return RemoveKey(key, hash);
+            return RemoveKey(key, CacheIndex.Hash(key));
         }
     }
 
@@ -236,8 +155,6 @@ internal sealed class LruCache
     {
         lock (_lock)
         {
-            RecordChange(0);
-            _clearedAtVersion = _writeVersion;
             _hitLog.ApplyTo(_recency);
             _index.Clear();
             _recency.Clear();
@@ -269,41 +186,6 @@ internal sealed class LruCache
 
             return new CacheSnapshot(keys, Capacity);
         }
-    }
-
-    /// <summary>Counts one more change, of the key with that hash. Caller holds the lock.</summary>
-    private void RecordChange(int hash)
-    {
-        var version = _writeVersion + 1;
-        _changedKeys[version % RememberedChanges] = hash;
-        Volatile.Write(ref _writeVersion, version);
-    }
-
-    /// <summary>
-    /// Whether a change of the key with that hash may have gone through since <paramref name="version"/>: yes after a
-    /// clear, or when more changes went by than are remembered; another key of the same hash counts too. Caller holds the lock.
-    /// </summary>
-    private bool ChangedSince(long version, int hash)
-    {
-        if (_writeVersion == version)
-        {
-            return false;
-        }
-
-        if (_clearedAtVersion > version || _writeVersion - version > RememberedChanges)
-        {
-            return true;
-        }
-
-        for (var change = version + 1; change <= _writeVersion; change++)
-        {
-            if (_changedKeys[change % RememberedChanges] == hash)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private void RecordHit(CacheEntry entry)

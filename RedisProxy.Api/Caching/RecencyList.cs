@@ -2,11 +2,7 @@ namespace RedisProxy.Api.Caching;
 
 /// <summary>
 /// The entries in recency order: a circular doubly linked list of slot numbers around slot 0, the sentinel, whose
-/// <c>Newer</c> is the least recently used entry and whose <c>Older</c> the most recently used one. Each cached entry
-/// holds its <see cref="Place"/> (<see cref="CacheEntry.Place"/>), which is also what a hit records. The links are
-/// plain integers in one compact array, not references between entries, so moving an entry (what every hit costs once
-/// its record is applied) writes a few nearby words with no GC write barrier, where linked objects wrote six
-/// references scattered over the heap. Not thread-safe; the cache's lock guards it.
+/// <c>Newer</c> is the least recently used entry and whose <c>Older</c> the most recently used. Not thread-safe.
 /// </summary>
 internal sealed class RecencyList
 {

@@ -1,5 +1,3 @@
-using RedisProxy.Api.Invalidation;
-
 namespace RedisProxy.Api.Configuration;
 
 /// <summary>
@@ -109,7 +107,7 @@ public sealed class ProxyOptions
 
     /// <summary>
     /// PROXY_INLINE_SCHEDULING: run requests on the socket event threads instead of handing each to the thread pool
-    /// (on by default: most thread switches per request go; see <see cref="Hosting.InlineSocketScheduling"/>).
+    /// (on by default: most thread switches per request go; see Hosting/InlineSocketScheduling).
     /// </summary>
     public bool InlineScheduling { get; set; } = true;
 

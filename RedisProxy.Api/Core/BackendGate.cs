@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using RedisProxy.Api.Configuration;
+using RedisProxy.Api.Failures;
 
 namespace RedisProxy.Api.Core;
 

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using RedisProxy.Api.Backend;
 using RedisProxy.Api.Caching;
+using RedisProxy.Api.Failures;
 using StackExchange.Redis;
 
 namespace RedisProxy.Api.Core;
@@ -12,7 +13,7 @@ namespace RedisProxy.Api.Core;
 /// with one MGET (on a Redis Cluster, only misses of one hash slot wait together). So misses beyond
 /// MAX_CONCURRENT_REQUESTS keep the backend to that many commands at once without each waiting for a round trip of its own.
 /// </summary>
-internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendGate gate)
+internal sealed class MissFetcher(CoherentCache cache, IRedisBackend backend, BackendGate gate)
 {
     /// <summary>
     /// The most keys one MGET reads; a longer line of waiting misses starts another batch. Small, because the whole
@@ -25,7 +26,7 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
 
     /// <summary>
     /// The batches still waiting for their slot, which a miss may join: one per group of keys that one MGET may read
-    /// (<see cref="RedisBackend.BatchGroupOf"/>: all keys, or on a Redis Cluster those of one hash slot).
+    /// (<see cref="IRedisBackend.BatchGroupOf"/>: all keys, or on a Redis Cluster those of one hash slot).
     /// </summary>
     private readonly Dictionary<int, List<QueuedMiss>> _waiting = [];
 
@@ -33,7 +34,7 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
     public Task<CacheEntry?> FetchAsync(byte[] key)
     {
         // Taken before the read, so a write that lands while the read waits or is on the wire stops its result being cached.
-        var version = cache.WriteVersion;
+        var version = cache.Version;
         if (gate.TryEnter(out var lease))
         {
             return FetchAloneAsync(key, version, lease);
@@ -76,7 +77,7 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
     private async Task<CacheEntry?> GetAndCacheAsync(byte[] key, long version)
     {
         using var value = await backend.GetAsync(key, CancellationToken.None);
-        return value is null ? null : cache.AddRead(key, value.Span, version);
+        return value is null ? null : Admit(key, value.Span, version);
     }
 
     private async Task FetchBatchAsync(List<QueuedMiss> batch, int group)
@@ -152,7 +153,7 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
                 }
                 else
                 {
-                    outcomes[i] = Outcome.Read(cache.AddRead(misses[i].Key, ((ReadOnlyMemory<byte>)values[i]).Span, misses[i].Version));
+                    outcomes[i] = Outcome.Read(Admit(misses[i].Key, ((ReadOnlyMemory<byte>)values[i]).Span, misses[i].Version));
                 }
             }
 
@@ -185,6 +186,14 @@ internal sealed class MissFetcher(LruCache cache, RedisBackend backend, BackendG
                 }
             }
         }
+    }
+
+    /// <summary>Makes the entry the readers are served, and caches it unless its key changed since the read began.</summary>
+    private CacheEntry Admit(byte[] key, ReadOnlySpan<byte> value, long version)
+    {
+        var entry = cache.CreateEntry(key, value);
+        cache.AdmitRead(entry, version);
+        return entry;
     }
 
     private static void Complete(QueuedMiss miss, Outcome outcome)

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using RedisProxy.Api.Backend;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Http;
@@ -13,9 +14,6 @@ namespace RedisProxy.Api.Hosting;
 /// <summary>Registers the proxy's services and listeners, and maps its front doors onto their ports.</summary>
 internal static class ProxyHostingExtensions
 {
-    /// <summary>The Aspire connection name of the backing Redis.</summary>
-    public const string RedisConnectionName = "redis";
-
     /// <summary>Adds the proxy; returns the settings it will run with, whose <c>Problems</c> say whether it can.</summary>
     public static ProxyOptions AddRedisProxy(this WebApplicationBuilder builder)
     {
@@ -24,27 +22,16 @@ internal static class ProxyHostingExtensions
         ProxyOptionsReader.Read(configuration, settings);
 
         // Under the AppHost the connection string names the backend; standalone, the seed's variables do.
-        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(RedisConnectionName)))
-        {
-            configuration[$"ConnectionStrings:{RedisConnectionName}"] = $"{settings.RedisHost}:{settings.RedisPort}";
-        }
+        configuration[$"ConnectionStrings:{BackendConnection.Name}"] = BackendConnection.ConnectionString(configuration, settings);
 
         builder.AddRedisClient(
-            RedisConnectionName,
+            BackendConnection.Name,
             // StackExchange.Redis's tracing keeps a profiling session per traced request until a periodic flush:
             // under load that is hundreds of MB. RedisBackend opens its own span per backend call instead.
             configureSettings: redis => redis.DisableTracing = true,
-            configureOptions: redis =>
-        {
-            // Start and keep retrying while the backend is down; each call is bounded by the backend timeout.
-            redis.AbortOnConnectFail = false;
-            redis.ConnectTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
-            redis.AsyncTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
-            redis.SyncTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
-            BackendCredentials.Apply(settings, redis);
-        });
+            configureOptions: redis => BackendConnection.Configure(redis, settings));
 
-        builder.Services.AddProxyCore(configuration, settings);
+        builder.Services.AddProxyCore(settings);
         builder.Services.AddSingleton<HttpFrontDoor>();
         builder.Services.AddHostedService<BackendConnectionLog>();
         // The backend's circuit breaker logs each state change itself and carries no Polly telemetry; any other Polly
@@ -71,7 +58,7 @@ internal static class ProxyHostingExtensions
     /// </summary>
     public static WebApplication MapRedisProxy(this WebApplication app)
     {
-        var httpPort = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.HttpPort;
+        var httpPort = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.HttpPort;
         var frontDoor = app.Services.GetRequiredService<HttpFrontDoor>();
         app.MapWhen(context => context.Connection.LocalPort == httpPort, keys => keys.Run(frontDoor.HandleAsync));
 

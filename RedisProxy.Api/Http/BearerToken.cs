@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Microsoft.Net.Http.Headers;
 using RedisProxy.Api.Core;
+using RedisProxy.Api.Security;
 
 namespace RedisProxy.Api.Http;
 

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
+using RedisProxy.Api.Failures;
+using RedisProxy.Api.Security;
 
 namespace RedisProxy.Api.Http;
 
@@ -74,8 +76,8 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
 
         if (ReservedPaths.IsCache(key.Span))
         {
-            return isRead ? ReservedRoutes.DescribeCacheAsync(context, proxy.Cache)
-                : HttpMethods.IsDelete(method) ? ReservedRoutes.ClearCacheAsync(context, proxy.Cache)
+            return isRead ? ReservedRoutes.DescribeCacheAsync(context, proxy)
+                : HttpMethods.IsDelete(method) ? ReservedRoutes.ClearCacheAsync(context, proxy)
                 : MethodNotAllowedAsync(context, AllowCache);
         }
 
@@ -157,12 +159,12 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
     private async Task WriteAsync(HttpContext context, ReadOnlyMemory<byte> key)
     {
         var value = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted);
-        var entry = await proxy.SetAsync(key, value, context.RequestAborted);
-        await JsonReply.SendAsync(context, StatusCodes.Status200OK, entry, static (json, entry) =>
+        await proxy.SetAsync(key, value, context.RequestAborted);
+        await JsonReply.SendAsync(context, StatusCodes.Status200OK, (Key: key, Value: value), static (json, written) =>
         {
             json.WritePropertyName(JsonFieldNames.Key);
-            JsonValueWriter.WriteKeyText(json, entry.Key);
-            JsonValueWriter.WriteValue(json, entry.Value.Span);
+            JsonValueWriter.WriteKeyText(json, written.Key.Span);
+            JsonValueWriter.WriteValue(json, written.Value);
         });
     }
 

@@ -1,4 +1,4 @@
-using RedisProxy.Api.Caching;
+using RedisProxy.Api.Core;
 
 namespace RedisProxy.Api.Http;
 
@@ -8,11 +8,11 @@ internal static class ReservedRoutes
     public static Task PingAsync(HttpContext context) =>
         JsonReply.SendAsync(context, StatusCodes.Status200OK, 0, static (json, _) => json.WriteString(JsonFieldNames.Ping, "OK"u8));
 
-    public static async Task DescribeCacheAsync(HttpContext context, LruCache cache)
+    public static async Task DescribeCacheAsync(HttpContext context, CachingProxy proxy)
     {
         // The listing grows with the cache: built on a pool thread, not the socket thread other connections share.
         await Task.Yield();
-        await JsonReply.SendAsync(context, StatusCodes.Status200OK, cache.Snapshot(), static (json, snapshot) =>
+        await JsonReply.SendAsync(context, StatusCodes.Status200OK, proxy.Describe(), static (json, snapshot) =>
         {
             json.WriteStartArray(JsonFieldNames.Keys);
             foreach (var key in snapshot.KeysLeastRecentFirst)
@@ -26,9 +26,9 @@ internal static class ReservedRoutes
         });
     }
 
-    public static Task ClearCacheAsync(HttpContext context, LruCache cache)
+    public static Task ClearCacheAsync(HttpContext context, CachingProxy proxy)
     {
-        cache.Clear();
+        proxy.Clear();
         return JsonReply.SendAsync(context, StatusCodes.Status200OK, 0, static (json, _) => json.WriteBoolean(JsonFieldNames.CacheCleared, true));
     }
 }

@@ -1,3 +1,5 @@
+using RedisProxy.Api.Configuration;
+
 namespace RedisProxy.Api.Invalidation;
 
 /// <summary>

@@ -1,9 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using RedisProxy.Api.Backend;
-using RedisProxy.Api.Caching;
 using RedisProxy.Api.Configuration;
-using RedisProxy.Api.Hosting;
+using RedisProxy.Api.Core;
 using StackExchange.Redis;
 
 namespace RedisProxy.Api.Invalidation;
@@ -18,7 +17,7 @@ namespace RedisProxy.Api.Invalidation;
 internal sealed partial class TrackingInvalidationService(
     IConfiguration configuration,
     IOptions<ProxyOptions> settings,
-    LruCache cache,
+    CachingProxy proxy,
     CacheInvalidationState state,
     ILogger<TrackingInvalidationService> logger) : BackgroundService
 {
@@ -39,15 +38,12 @@ internal sealed partial class TrackingInvalidationService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = ConfigurationOptions.Parse(configuration.GetConnectionString(ProxyHostingExtensions.RedisConnectionName)
-            ?? throw new InvalidOperationException("No backend connection string."));
+        var options = BackendConnection.CreateOptions(configuration, settings.Value);
         options.ClientName = _clientName;
-        options.AbortOnConnectFail = false;
         // CLIENT LIST and CLIENT TRACKING are admin commands to the client library; this connection runs nothing else.
         options.AllowAdmin = true;
         // Under RESP2 the invalidations come as pub/sub messages to the redirect target, which the library delivers per key.
         options.Protocol = RedisProtocol.Resp2;
-        BackendCredentials.Apply(settings.Value, options);
 
         _redis = await ConnectionMultiplexer.ConnectAsync(options);
         _redis.ConnectionFailed += OnConnectionFailed;
@@ -88,7 +84,7 @@ internal sealed partial class TrackingInvalidationService(
         await base.StopAsync(cancellationToken);
         // Requests still draining must not be answered from a cache nobody keeps coherent any more.
         state.MarkInactive();
-        cache.Clear();
+        proxy.Clear();
         if (_redis is not null)
         {
             _redis.ConnectionFailed -= OnConnectionFailed;
@@ -125,7 +121,7 @@ internal sealed partial class TrackingInvalidationService(
         _redirectClientId = redirectTo;
 
         // Whatever was cached before now was not covered by tracking; clearing also stops reads in flight from caching.
-        cache.Clear();
+        proxy.Clear();
         state.MarkActive();
         Volatile.Write(ref _lastProblem, null);
         var where = BackendEndPoints.HostAndPort(endpoint);
@@ -174,11 +170,11 @@ internal sealed partial class TrackingInvalidationService(
         // A null message means Redis dropped everything at once (FLUSHALL, FLUSHDB).
         if (key.IsNull)
         {
-            cache.Clear();
+            proxy.Clear();
             return;
         }
 
-        cache.Remove((byte[])key!);
+        proxy.Invalidate((byte[])key!);
     }
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
@@ -198,7 +194,7 @@ internal sealed partial class TrackingInvalidationService(
     private void MarkDown(string problem)
     {
         state.MarkInactive();
-        cache.Clear();
+        proxy.Clear();
         if (Interlocked.CompareExchange(ref _lastProblem, problem, null) is null)
         {
             LogDown(logger, problem);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Resp.Parser;
+using RedisProxy.Api.Security;
 
 namespace RedisProxy.Api.Resp;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using RedisProxy.Api.Caching;
 
 namespace RedisProxy.Api.Resp;
 
@@ -38,7 +37,7 @@ internal static class RespServerInfo
                     Line(text, "connected_clients", server.Clients.Connected);
                     break;
                 case "stats":
-                    var statistics = server.Proxy.Cache.Statistics;
+                    var statistics = server.Proxy.Statistics;
                     Section(text, "Stats");
                     Line(text, "total_connections_received", server.Clients.TotalConnections);
                     Line(text, "keyspace_hits", statistics.Hits);
@@ -53,8 +52,8 @@ internal static class RespServerInfo
                     break;
                 case "proxy":
                     Section(text, "Proxy");
-                    Line(text, "cached_keys", server.Proxy.Cache.Count);
-                    Line(text, "cache_capacity", server.Proxy.Cache.Capacity);
+                    Line(text, "cached_keys", server.Proxy.CachedKeys);
+                    Line(text, "cache_capacity", server.Proxy.Capacity);
                     break;
                 default:
                     // Redis answers unknown sections with nothing.

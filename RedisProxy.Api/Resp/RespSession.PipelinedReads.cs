@@ -1,4 +1,5 @@
 using RedisProxy.Api.Core;
+using RedisProxy.Api.Failures;
 
 namespace RedisProxy.Api.Resp;
 

@@ -1,5 +1,5 @@
-using RedisProxy.Api.Caching;
 using RedisProxy.Api.Core;
+using RedisProxy.Api.Failures;
 
 namespace RedisProxy.Api.Resp;
 
@@ -80,5 +80,5 @@ internal sealed partial class RespSession
     }
 
     /// <summary>A SET (<see cref="Set"/>) or a DEL (<see cref="Delete"/>) sent to the backend, its reply still to write.</summary>
-    private readonly record struct PendingWrite(Task<CacheEntry>? Set, Task<long>? Delete);
+    private readonly record struct PendingWrite(Task? Set, Task<long>? Delete);
 }

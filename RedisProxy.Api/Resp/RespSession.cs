@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using RedisProxy.Api.Core;
+using RedisProxy.Api.Failures;
 using RedisProxy.Api.Resp.Parser;
 
 namespace RedisProxy.Api.Resp;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using RedisProxy.Api.Backend;
-using RedisProxy.Api.Caching;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Invalidation;
 using StackExchange.Redis;
@@ -21,16 +20,16 @@ internal static class StatusEndpoint
 
     public static IEndpointRouteBuilder MapProxyStatus(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(Path, static (IConnectionMultiplexer redis, BackendGate gate, LruCache cache, CacheInvalidationState invalidation) =>
-            TypedResults.Json(Describe(redis, gate, cache, invalidation), StatusJsonContext.Default.StatusReport));
+        endpoints.MapGet(Path, static (IConnectionMultiplexer redis, BackendGate gate, CachingProxy proxy, CacheInvalidationState invalidation) =>
+            TypedResults.Json(Describe(redis, gate, proxy, invalidation), StatusJsonContext.Default.StatusReport));
         return endpoints;
     }
 
-    private static StatusReport Describe(IConnectionMultiplexer redis, BackendGate gate, LruCache cache, CacheInvalidationState invalidation)
+    private static StatusReport Describe(IConnectionMultiplexer redis, BackendGate gate, CachingProxy proxy, CacheInvalidationState invalidation)
     {
         using var process = Process.GetCurrentProcess();
         var uptime = DateTime.Now - process.StartTime;
-        var statistics = cache.Statistics;
+        var statistics = proxy.Statistics;
         var lookups = statistics.Hits + statistics.Misses;
 
         return new StatusReport(
@@ -38,8 +37,8 @@ internal static class StatusEndpoint
             Math.Round(uptime.TotalSeconds, 3),
             DescribeBackend(redis, gate),
             new CacheStatus(
-                cache.Count,
-                cache.Capacity,
+                proxy.CachedKeys,
+                proxy.Capacity,
                 statistics.Hits,
                 statistics.Misses,
                 lookups == 0 ? null : Math.Round((double)statistics.Hits / lookups, 4),

@@ -1,12 +1,10 @@
 using System.Diagnostics.Metrics;
-using RedisProxy.Api.Caching;
-using RedisProxy.Api.Core;
 
 namespace RedisProxy.Api.Telemetry;
 
 /// <summary>
 /// The proxy's instruments (System.Diagnostics.Metrics; exported by ServiceDefaults' OpenTelemetry, so the Aspire
-/// dashboard shows them). Counters are recorded where things happen; cache figures are observed from the cache.
+/// dashboard shows them), recorded where things happen. The gauges that observe the core are <c>Core/CoreGauges</c>.
 /// </summary>
 internal sealed class ProxyMetrics
 {
@@ -17,20 +15,12 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _writes;
     private readonly Histogram<double> _backendDuration;
 
-    public ProxyMetrics(IMeterFactory meterFactory, LruCache cache, BackendGate gate)
+    public ProxyMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(ProxyTelemetry.Name);
         _reads = meter.CreateCounter<long>("redisproxy.reads", "{read}", "Key reads by front door and result.");
         _writes = meter.CreateCounter<long>("redisproxy.writes", "{write}", "Write-through SETs and DELs by front door.");
         _backendDuration = meter.CreateHistogram<double>("redisproxy.backend.duration", "s", "Time of each backend call, by operation and outcome.");
-
-        meter.CreateObservableGauge("redisproxy.cache.entries", () => cache.Count, "{entry}", "Entries in the local cache.");
-        meter.CreateObservableGauge("redisproxy.cache.capacity", () => cache.Capacity, "{entry}", "Most entries the local cache holds.");
-        meter.CreateObservableCounter("redisproxy.cache.evictions", () => cache.Statistics.Evictions, "{entry}", "Entries evicted to make room.");
-        meter.CreateObservableCounter("redisproxy.cache.expirations", () => cache.Statistics.Expirations, "{entry}", "Entries dropped because they expired.");
-        meter.CreateObservableGauge("redisproxy.backend.in_flight", () => gate.InFlight, "{request}", "Requests holding a backend slot.");
-        meter.CreateObservableGauge("redisproxy.backend.queued", () => gate.Queued, "{request}", "Requests waiting for a backend slot.");
-        meter.CreateObservableCounter("redisproxy.backend.rejected", () => gate.Rejected, "{request}", "Requests refused: every backend slot busy and the queue full, or the wait too long.");
     }
 
     /// <summary>Counts <paramref name="reads"/> key reads (a batch that fails, fails each of its keys) with one result.</summary>

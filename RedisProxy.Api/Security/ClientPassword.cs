@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using RedisProxy.Api.Configuration;
 
-namespace RedisProxy.Api.Core;
+namespace RedisProxy.Api.Security;
 
 /// <summary>
 /// PROXY_REQUIREPASS, the one client secret of both front doors (RESP AUTH, HTTP Bearer), held only as a SHA-256 digest. Offered passwords are hashed too and the digests compared in

@@ -1,4 +1,4 @@
-namespace RedisProxy.Api.Invalidation;
+namespace RedisProxy.Api.Configuration;
 
 /// <summary>How cached entries learn that Redis changed: CACHE_INVALIDATION.</summary>
 public enum CacheInvalidationMode

@@ -1,4 +1,4 @@
-namespace RedisProxy.Api.Core;
+namespace RedisProxy.Api.Failures;
 
 /// <summary>A request the proxy could not complete; each front door turns it into its own error reply.</summary>
 public abstract class ProxyFailureException(string message, Exception? inner = null) : Exception(message, inner);

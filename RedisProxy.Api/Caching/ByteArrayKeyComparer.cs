@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 
-namespace RedisProxy.Api.Core;
+namespace RedisProxy.Api.Caching;
 
 /// <summary>Compares byte-array keys by content, and lets lookups use a span without allocating.</summary>
 internal sealed class ByteArrayKeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
@@ -18,8 +18,7 @@ internal sealed class ByteArrayKeyComparer : IEqualityComparer<byte[]>, IAlterna
 
     public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
 
-    // Seeded XXH3: a third of the cost of HashCode.AddBytes for a short key (5 against 14 ns for 16 bytes, measured on
-    // 1 December 2026), with the same protection, a secret per-process seed. Its low bits pick the index bucket.
+    // Seeded XXH3, cheaper than HashCode.AddBytes with the same protection (Caching/README.md); low bits pick the bucket.
     public int GetHashCode(ReadOnlySpan<byte> alternate) => unchecked((int)XxHash3.HashToUInt64(alternate, s_seed));
 
     public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();

@@ -1,0 +1,36 @@
+using RedisProxy.Api.Caching;
+
+namespace RedisProxy.Api.Core;
+
+/// <summary>What the cache holds, and changes made to it from outside the read and write paths.</summary>
+internal sealed partial class CachingProxy
+{
+    /// <summary>Entries held, expired ones not yet dropped included.</summary>
+    public int CachedKeys => _cache.Count;
+
+    /// <summary>CACHE_CAPACITY: the most entries the cache holds.</summary>
+    public int Capacity => _cache.Capacity;
+
+    public CacheStatistics Statistics => _cache.Statistics;
+
+    /// <summary>The live keys, least recently used first, and the capacity.</summary>
+    public CacheSnapshot Describe() => _cache.Snapshot();
+
+    /// <summary>
+    /// Drops the key from the cache, and from the reads in flight, so they do not cache what they get: after a delete,
+    /// a write that failed (it may still reach Redis; a timeout says nothing about that), or an invalidation from
+    /// Redis. A read that starts afterwards goes to Redis itself, and gets what Redis holds then.
+    /// </summary>
+    public void Invalidate(ReadOnlySpan<byte> key)
+    {
+        _cache.Invalidate(key);
+        _readsInFlightBySpan.TryRemove(key, out _);
+    }
+
+    /// <summary>Empties the cache and detaches every read in flight (DELETE /cache, FLUSHALL, a lost invalidation channel).</summary>
+    public void Clear()
+    {
+        _cache.InvalidateAll();
+        _readsInFlight.Clear();
+    }
+}
