@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using RedisProxy.Api.Resp.Parser;
-using RedisProxy.SystemTests.Infrastructure;
 
 namespace RedisProxy.Api.Tests.Resp;
 

@@ -6,7 +6,6 @@ using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Hosting;
 using RedisProxy.Api.Telemetry;
-using RedisProxy.SystemTests.Infrastructure;
 using StackExchange.Redis;
 
 namespace RedisProxy.Api.Tests.Telemetry;

@@ -24,7 +24,7 @@ internal sealed class AccessLog
     /// What is recorded for a hit whose entry left before the hit read its place: it counts as a hit, and names the
     /// recency list's sentinel, which <see cref="RecencyList.MoveToNewest"/> never moves.
     /// </summary>
-    private static readonly long s_departed = RecencyList.Place(0, -1);
+    private static readonly long Departed = RecencyList.Place(0, -1);
 
     private readonly long[] _slots = new long[Size];
 
@@ -53,7 +53,7 @@ internal sealed class AccessLog
 
             if (Interlocked.CompareExchange(ref _claimed.Value, ticket + 1, ticket) == ticket)
             {
-                Volatile.Write(ref _slots[SlotOf(ticket)], place == Empty ? s_departed : place);
+                Volatile.Write(ref _slots[SlotOf(ticket)], place == Empty ? Departed : place);
                 shouldApply = waiting >= ApplyThreshold && (ticket & (OfferEvery - 1)) == 0;
                 return true;
             }

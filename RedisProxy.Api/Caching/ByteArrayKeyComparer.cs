@@ -8,7 +8,7 @@ namespace RedisProxy.Api.Caching;
 internal sealed class ByteArrayKeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
 {
     /// <summary>Drawn once per process, so keys chosen by clients cannot be made to collide in advance.</summary>
-    private static readonly long s_seed = BinaryPrimitives.ReadInt64LittleEndian(RandomNumberGenerator.GetBytes(sizeof(long)));
+    private static readonly long Seed = BinaryPrimitives.ReadInt64LittleEndian(RandomNumberGenerator.GetBytes(sizeof(long)));
 
     public static ByteArrayKeyComparer Instance { get; } = new();
 
@@ -19,7 +19,7 @@ internal sealed class ByteArrayKeyComparer : IEqualityComparer<byte[]>, IAlterna
     public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
 
     // Seeded XXH3, cheaper than HashCode.AddBytes with the same protection (Caching/README.md); low bits pick the bucket.
-    public int GetHashCode(ReadOnlySpan<byte> alternate) => unchecked((int)XxHash3.HashToUInt64(alternate, s_seed));
+    public int GetHashCode(ReadOnlySpan<byte> alternate) => unchecked((int)XxHash3.HashToUInt64(alternate, Seed));
 
     public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
 }

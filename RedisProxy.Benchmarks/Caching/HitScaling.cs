@@ -24,7 +24,8 @@ internal static class HitScaling
     private const int Rounds = 11;
     private const int Operations = 1 << 20;
 
-    private static PaddedCounter s_tickets;
+    // One shared counter, held in an array so a readonly field can hand out a reference to it.
+    private static readonly PaddedCounter[] Tickets = new PaddedCounter[1];
 
     public static void Run()
     {
@@ -94,7 +95,7 @@ internal static class HitScaling
 
             if (ordered)
             {
-                Interlocked.Increment(ref s_tickets.Value);
+                Interlocked.Increment(ref Tickets[0].Value);
             }
         }
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Backend;
 
 /// <summary>The backend goes away under a running proxy and comes back: cached keys keep being served,
 /// uncached ones fail fast with 503/504 (never a hang, never a 404), and the proxy recovers by itself.</summary>

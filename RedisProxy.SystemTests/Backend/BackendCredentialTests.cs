@@ -1,7 +1,7 @@
 using System.Net;
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Backend;
 
 /// <summary>A backend that requires a password: REDIS_PASSWORD opens it, and the secret never reaches the logs.</summary>
 public sealed class BackendCredentialTests

@@ -3,7 +3,7 @@ using RedisProxy.SystemTests.Infrastructure;
 using RedisProxy.SystemTests.Resp;
 using StackExchange.Redis;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Backend;
 
 /// <summary>
 /// A backend that answers a command with an error of its own (here: an ACL user without GET) is a 502 over HTTP and an

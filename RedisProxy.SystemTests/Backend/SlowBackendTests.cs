@@ -3,7 +3,7 @@ using System.Net;
 using RedisProxy.SystemTests.Infrastructure;
 using RedisProxy.SystemTests.Resp;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Backend;
 
 /// <summary>
 /// A backend that stops answering for longer than the timeout: every request still ends within the proxy's own

@@ -1,4 +1,4 @@
-namespace RedisProxy.SystemTests.Infrastructure;
+namespace RedisProxy.TestSupport;
 
 /// <summary>Waits for a condition that the system reaches by itself, bounded in time; never a bare sleep.</summary>
 public static class Eventually

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Caching;
 
 /// <summary>Global expiry on a proxy with CACHE_EXPIRY=1: an entry older than that counts as absent.</summary>
 public sealed class ExpiryTests(ShortExpiryProxyApp proxy) : IClassFixture<ShortExpiryProxyApp>

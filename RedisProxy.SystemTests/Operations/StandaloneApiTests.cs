@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Operations;
 
 /// <summary>The API run on its own, configured by the seed's environment variables only.</summary>
 public sealed class StandaloneApiTests

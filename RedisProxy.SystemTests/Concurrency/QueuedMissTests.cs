@@ -4,7 +4,7 @@ using RedisProxy.SystemTests.Resp;
 using StackExchange.Redis;
 using KeyRead = (int Status, string? Value, string? Source);
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Concurrency;
 
 /// <summary>
 /// Misses that find every backend slot taken wait together and are read with one MGET when a slot comes free; each is

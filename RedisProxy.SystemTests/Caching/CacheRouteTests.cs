@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Caching;
 
 /// <summary>GET /cache and DELETE /cache, and exact LRU eviction, on a proxy whose cache holds three entries.</summary>
 public sealed class CacheRouteTests(SmallCacheProxyApp proxy) : IClassFixture<SmallCacheProxyApp>, IAsyncLifetime

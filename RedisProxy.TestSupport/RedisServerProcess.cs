@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace RedisProxy.SystemTests.Infrastructure;
+namespace RedisProxy.TestSupport;
 
 /// <summary>
 /// A redis-server the test starts and stops itself (on a fixed loopback port, so it can come back where it was),

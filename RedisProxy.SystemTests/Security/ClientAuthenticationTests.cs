@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Security;
 
 /// <summary>PROXY_REQUIREPASS on the HTTP door: Bearer token required on every key-port route; health stays open.</summary>
 public sealed class ClientAuthenticationTests

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Aspire.Hosting.Testing;
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Http;
 
 /// <summary>Every error is JSON with status_code and error, and the proxy keeps serving after it.</summary>
 [Collection(DefaultProxyCollection.Name)]

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Http;
 
 /// <summary>The HTTP contract of GET and PUT on keys, through the whole AppHost over redis-server.</summary>
 [Collection(DefaultProxyCollection.Name)]

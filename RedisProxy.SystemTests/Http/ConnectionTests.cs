@@ -2,7 +2,7 @@ using System.Net;
 using Aspire.Hosting.Testing;
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Http;
 
 /// <summary>Many clients at once, and health endpoints that live on the management port only.</summary>
 [Collection(DefaultProxyCollection.Name)]

@@ -2,7 +2,7 @@ using System.Net;
 using RedisProxy.SystemTests.Infrastructure;
 using StackExchange.Redis;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Caching;
 
 /// <summary>CACHE_MAX_VALUE_BYTES: large values are served and written intact but never cached.</summary>
 public sealed class CacheSizeLimitTests

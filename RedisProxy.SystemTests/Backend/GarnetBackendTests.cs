@@ -1,6 +1,6 @@
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Backend;
 
 /// <summary>A smoke test of the default backend for machines without redis-server or a container engine.</summary>
 public sealed class GarnetBackendTests(GarnetProxyApp proxy) : IClassFixture<GarnetProxyApp>

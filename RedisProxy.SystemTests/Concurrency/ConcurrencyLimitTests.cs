@@ -1,7 +1,7 @@
 using System.Net;
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Concurrency;
 
 /// <summary>MAX_CONCURRENT_REQUESTS=1 with one queue place: the rest are refused at once with 503 and Retry-After.</summary>
 public sealed class ConcurrencyLimitTests(SingleSlotProxyApp proxy) : IClassFixture<SingleSlotProxyApp>

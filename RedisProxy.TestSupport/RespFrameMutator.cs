@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace RedisProxy.SystemTests.Infrastructure;
+namespace RedisProxy.TestSupport;
 
 /// <summary>
 /// Turns a well-formed RESP frame into a plausible broken one (a flipped byte, a dropped byte, a stray protocol

@@ -1,6 +1,6 @@
 using RedisProxy.SystemTests.Infrastructure;
 
-namespace RedisProxy.SystemTests;
+namespace RedisProxy.SystemTests.Concurrency;
 
 /// <summary>One backend slot, room for many waiting misses and a generous timeout: to watch misses wait together.</summary>
 public sealed class QueuedMissProxy : StandaloneProxy
