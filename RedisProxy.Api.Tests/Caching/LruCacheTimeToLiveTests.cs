@@ -15,9 +15,9 @@ public sealed class LruCacheTimeToLiveTests
         var cache = new LruCache(3, Expiry, _time);
         cache.Set(cache.CreateEntry("k"u8, "v"u8));
 
-        Assert.True(cache.TryGet("k"u8, out var value, out var fresh));
+        Assert.True(cache.TryGet("k"u8, 0, out var value, out var fresh));
         _time.Advance(TimeSpan.FromSeconds(4));
-        Assert.True(cache.TryGet("k"u8, out _, out var older));
+        Assert.True(cache.TryGet("k"u8, 0, out _, out var older));
 
         Assert.Equal("v"u8.ToArray(), value.ToArray());
         Assert.Equal(Expiry, fresh);
@@ -31,7 +31,7 @@ public sealed class LruCacheTimeToLiveTests
         cache.Set(cache.CreateEntry("k"u8, "v"u8));
         _time.Advance(Expiry);
 
-        Assert.False(cache.TryGet("k"u8, out _, out var timeToLive));
+        Assert.False(cache.TryGet("k"u8, 0, out _, out var timeToLive));
         Assert.Equal(TimeSpan.Zero, timeToLive);
         Assert.Equal(new CacheStatistics(0, 1, 0, 1), cache.Statistics);
     }

@@ -37,7 +37,7 @@ public sealed class BackendGateTests
         core.Backend.HoldReplies();
         var holding = core.ReadAsync("a");
 
-        var waiting = core.Proxy.SetAsync(FakeBackend.Bytes("b"), FakeBackend.Bytes("v"), CancellationToken.None);
+        var waiting = core.WriteAsync("b", "v");
 
         var refusal = await Assert.ThrowsAsync<ProxyOverloadedException>(() => waiting);
         Assert.Contains("no backend slot became free in time", refusal.Message, StringComparison.Ordinal);

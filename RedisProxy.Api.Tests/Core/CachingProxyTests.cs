@@ -109,7 +109,7 @@ public sealed class CachingProxyTests : IDisposable
         Redis.Store("a", "1");
         await _core.ReadAsync("a");
 
-        var removed = await _core.Proxy.DeleteAsync([FakeBackend.Bytes("a"), FakeBackend.Bytes("b")], FrontDoor.Resp, CancellationToken.None);
+        var removed = await _core.Proxy.DeleteAsync([FakeBackend.Bytes("a"), FakeBackend.Bytes("b")], 0, FrontDoor.Resp, CancellationToken.None);
 
         Assert.Equal(1, removed);
         Assert.False(_core.IsCached("a"));
@@ -153,7 +153,7 @@ public sealed class CachingProxyTests : IDisposable
         Redis.Store("b", "2");
         await _core.ReadAsync("a");
 
-        var reads = await _core.Proxy.GetManyAsync([FakeBackend.Bytes("a"), FakeBackend.Bytes("b"), FakeBackend.Bytes("c")], CancellationToken.None);
+        var reads = await _core.Proxy.GetManyAsync([FakeBackend.Bytes("a"), FakeBackend.Bytes("b"), FakeBackend.Bytes("c")], 0, FrontDoor.Resp, CancellationToken.None);
 
         Assert.Equal([ReadSource.Local, ReadSource.Redis, ReadSource.Redis], reads.Select(r => r.Source));
         Assert.Equal([true, true, false], reads.Select(r => r.Found));

@@ -41,7 +41,7 @@ public sealed class CoherentCacheOvertakingTests
                             changes.Add(other);
                             break;
                         default:
-                            cache.AdmitWrite(cache.CreateEntry(Encoding.ASCII.GetBytes(other), "v"u8), cache.Version);
+                            cache.AdmitWrite(cache.CreateEntry(Encoding.ASCII.GetBytes(other), 0, "v"u8), cache.Version);
                             changes.Add(other);
                             break;
                     }
@@ -50,15 +50,15 @@ public sealed class CoherentCacheOvertakingTests
                 var key = Key(random, keySpace);
                 var since = changes.Skip(changesAtStart).ToList();
                 var overtaken = since.Count > Remembered || since.Any(change => change is null || change == key);
-                var entry = cache.CreateEntry(Encoding.ASCII.GetBytes(key), "in flight"u8);
+                var entry = cache.CreateEntry(Encoding.ASCII.GetBytes(key), 0, "in flight"u8);
                 var isWrite = random.Next(2) == 0;
-                var cachedBefore = cache.TryGet(Encoding.ASCII.GetBytes(key), out var before) ? before.ToArray() : null;
+                var cachedBefore = cache.TryGet(Encoding.ASCII.GetBytes(key), 0, out var before) ? before.ToArray() : null;
                 var cached = isWrite ? cache.AdmitWrite(entry, startedAt) : AdmitRead(cache, entry, startedAt);
 
                 var context = $"seed {seed}, step {step}: {(isWrite ? "write" : "read")} of {key} after {since.Count} changes";
                 Assert.True(cached == !overtaken, context);
                 // An overtaken write drops the key; an overtaken read leaves whatever the cache held.
-                var now = cache.TryGet(Encoding.ASCII.GetBytes(key), out var value) ? Encoding.ASCII.GetString(value.Span) : null;
+                var now = cache.TryGet(Encoding.ASCII.GetBytes(key), 0, out var value) ? Encoding.ASCII.GetString(value.Span) : null;
                 var expected = cached ? "in flight" : isWrite ? null : cachedBefore is null ? null : Encoding.ASCII.GetString(cachedBefore);
                 Assert.True(now == expected, context);
 
@@ -74,7 +74,7 @@ public sealed class CoherentCacheOvertakingTests
     private static bool AdmitRead(CoherentCache cache, CacheEntry entry, long startedAt)
     {
         cache.AdmitRead(entry, startedAt);
-        return cache.TryGet(entry.Key, out var value) && value.Equals(entry.Value);
+        return cache.TryGet(entry.Key, 0, out var value) && value.Equals(entry.Value);
     }
 
     private static string Key(Random random, int keySpace) => $"k{random.Next(keySpace)}";

@@ -16,7 +16,7 @@ public sealed class CoherentCacheTests
         var version = _cache.Version;
         Write("a", "written");
 
-        _cache.AdmitRead(_cache.CreateEntry("a"u8, "stale read"u8), version);
+        _cache.AdmitRead(_cache.CreateEntry("a"u8, 0, "stale read"u8), version);
 
         Assert.Equal("written", Get("a"));
     }
@@ -27,7 +27,7 @@ public sealed class CoherentCacheTests
         var version = _cache.Version;
         _cache.Invalidate("a"u8);
 
-        _cache.AdmitRead(_cache.CreateEntry("a"u8, "stale read"u8), version);
+        _cache.AdmitRead(_cache.CreateEntry("a"u8, 0, "stale read"u8), version);
 
         Assert.Null(Get("a"));
     }
@@ -38,7 +38,7 @@ public sealed class CoherentCacheTests
         Write("a", "old");
         var version = _cache.Version;
 
-        Assert.True(_cache.AdmitWrite(_cache.CreateEntry("a"u8, "new"u8), version));
+        Assert.True(_cache.AdmitWrite(_cache.CreateEntry("a"u8, 0, "new"u8), version));
 
         Assert.Equal("new", Get("a"));
     }
@@ -73,7 +73,7 @@ public sealed class CoherentCacheTests
                 break;
         }
 
-        Assert.False(_cache.AdmitWrite(_cache.CreateEntry("a"u8, "new"u8), version));
+        Assert.False(_cache.AdmitWrite(_cache.CreateEntry("a"u8, 0, "new"u8), version));
 
         Assert.Null(Get("a"));
     }
@@ -94,8 +94,8 @@ public sealed class CoherentCacheTests
             _cache.Invalidate("b"u8);
         }
 
-        _cache.AdmitRead(_cache.CreateEntry("read"u8, "read"u8), version);
-        Assert.True(_cache.AdmitWrite(_cache.CreateEntry("written"u8, "written"u8), version));
+        _cache.AdmitRead(_cache.CreateEntry("read"u8, 0, "read"u8), version);
+        Assert.True(_cache.AdmitWrite(_cache.CreateEntry("written"u8, 0, "written"u8), version));
 
         Assert.Equal("read", Get("read"));
         Assert.Equal("written", Get("written"));
@@ -108,15 +108,15 @@ public sealed class CoherentCacheTests
         _cache.Invalidate("a"u8);
         var readStarted = _cache.Version;
 
-        _cache.AdmitWrite(_cache.CreateEntry("a"u8, "new"u8), before);
+        _cache.AdmitWrite(_cache.CreateEntry("a"u8, 0, "new"u8), before);
 
-        _cache.AdmitRead(_cache.CreateEntry("a"u8, "stale read"u8), readStarted);
+        _cache.AdmitRead(_cache.CreateEntry("a"u8, 0, "stale read"u8), readStarted);
         Assert.Null(Get("a"));
     }
 
     private void Write(string key, string value) =>
-        _cache.AdmitWrite(_cache.CreateEntry(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value)), _cache.Version);
+        _cache.AdmitWrite(_cache.CreateEntry(Encoding.UTF8.GetBytes(key), 0, Encoding.UTF8.GetBytes(value)), _cache.Version);
 
     private string? Get(string key) =>
-        _cache.TryGet(Encoding.UTF8.GetBytes(key), out var value) ? Encoding.UTF8.GetString(value.Span) : null;
+        _cache.TryGet(Encoding.UTF8.GetBytes(key), 0, out var value) ? Encoding.UTF8.GetString(value.Span) : null;
 }

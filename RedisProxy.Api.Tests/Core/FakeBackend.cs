@@ -1,42 +1,42 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using RedisProxy.Api.Backend;
-using RedisProxy.Api.Caching;
 using RedisProxy.Api.Failures;
 using StackExchange.Redis;
 
 namespace RedisProxy.Api.Tests.Core;
 
 /// <summary>
-/// An in-memory Redis behind <see cref="IRedisBackend"/>. Each command takes effect when it is called, as a command
-/// reaches Redis when it is sent; its reply can be held back (<see cref="HoldReplies"/>) to put reads and writes in
-/// flight at the same time. Records every command it was sent.
+/// An in-memory Redis behind <see cref="IRedisBackend"/>, with databases and times to live on a fake clock. Each
+/// command takes effect when it is called, as a command reaches Redis when it is sent; its reply can be held back
+/// (<see cref="HoldReplies"/>) to put reads and writes in flight at the same time. Records every command it was sent.
 /// </summary>
-internal sealed class FakeBackend : IRedisBackend
+internal sealed class FakeBackend(FakeTimeProvider time) : IRedisBackend
 {
-    private readonly ConcurrentDictionary<byte[], byte[]> _store = new(ByteArrayKeyComparer.Instance);
+    private readonly ConcurrentDictionary<(int Database, string Key), (byte[] Value, DateTimeOffset? ExpiresAt)> _store = new();
     private readonly ConcurrentQueue<string> _commands = new();
     private TaskCompletionSource? _held;
 
-    /// <summary>Every command sent, as "GET k", "MGET a b", "SET k", "DEL a b", "EXISTS a".</summary>
+    /// <summary>Every command sent, as "GET k", "MGET a b", "SET k", "DEL a b", "EXISTS a" (with "@n" for database n).</summary>
     public IReadOnlyCollection<string> Commands => _commands;
 
     /// <summary>Makes the next calls fail with this, until set back to null.</summary>
     public ProxyFailureException? Failure { get; set; }
 
     /// <summary>Changes a key directly in Redis, behind the proxy's back.</summary>
-    public void Store(string key, string? value)
+    public void Store(string key, string? value, TimeSpan? timeToLive = null, int database = 0)
     {
         if (value is null)
         {
-            _store.TryRemove(Bytes(key), out _);
+            _store.TryRemove((database, key), out _);
         }
         else
         {
-            _store[Bytes(key)] = Bytes(value);
+            _store[(database, key)] = (Bytes(value), time.GetUtcNow() + timeToLive);
         }
     }
 
-    public string? Stored(string key) => _store.TryGetValue(Bytes(key), out var value) ? Text(value) : null;
+    public string? Stored(string key, int database = 0) => Live(database, key) is { } value ? Text(value) : null;
 
     /// <summary>Replies of commands sent from now on wait until <see cref="ReleaseReplies"/>.</summary>
     public void HoldReplies() => _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -45,45 +45,48 @@ internal sealed class FakeBackend : IRedisBackend
 
     public int Count(string commandPrefix) => _commands.Count(c => c.StartsWith(commandPrefix, StringComparison.Ordinal));
 
-    public async Task<Lease<byte>?> GetAsync(byte[] key, CancellationToken cancellationToken)
+    public async Task<(Lease<byte> Value, TimeSpan TimeToLive)?> GetAsync(byte[] key, int database, CancellationToken cancellationToken)
     {
-        var value = Execute($"GET {Text(key)}", () => _store.TryGetValue(key, out var v) ? v : null);
+        var read = Execute($"GET {Text(key)}", database, () => (Value: Live(database, Text(key)), TimeToLive: TimeToLive(database, Text(key))));
         await ReplyAsync();
-        if (value is null)
+        if (read.Value is null)
         {
             return null;
         }
 
-        var lease = Lease<byte>.Create(value.Length, clear: false);
-        value.CopyTo(lease.Span);
-        return lease;
+        var lease = Lease<byte>.Create(read.Value.Length, clear: false);
+        read.Value.CopyTo(lease.Span);
+        return (lease, read.TimeToLive);
     }
 
     public int BatchGroupOf(byte[] key) => 0;
 
-    public async Task<RedisValue[]> GetManyAsync(RedisKey[] keys, CancellationToken cancellationToken)
+    public async Task<TimedValue[]> GetManyAsync(RedisKey[] keys, int database, CancellationToken cancellationToken)
     {
-        var values = Execute($"MGET {Join(keys)}", () => keys.Select(k => _store.TryGetValue(k!, out var v) ? (RedisValue)v : RedisValue.Null).ToArray());
+        var values = Execute($"MGET {Join(keys)}", database, () => keys
+            .Select(k => new TimedValue(Live(database, k!) is { } v ? (RedisValue)v : RedisValue.Null, TimeToLive(database, k!)))
+            .ToArray());
         await ReplyAsync();
         return values;
     }
 
-    public async Task<long> CountExistingAsync(RedisKey[] keys, CancellationToken cancellationToken)
+    public async Task<long> CountExistingAsync(RedisKey[] keys, int database, CancellationToken cancellationToken)
     {
-        var count = Execute($"EXISTS {Join(keys)}", () => (long)keys.Count(k => _store.ContainsKey(k!)));
+        var count = Execute($"EXISTS {Join(keys)}", database, () => (long)keys.Count(k => Live(database, k!) is not null));
         await ReplyAsync();
         return count;
     }
 
-    public async Task SetAsync(byte[] key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    public async Task SetAsync(byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, CancellationToken cancellationToken)
     {
-        Execute($"SET {Text(key)}", () => _store[key] = value.ToArray());
+        Execute($"SET {Text(key)}", database, () => _store[(database, Text(key))] =
+            (value.ToArray(), timeToLive == Timeout.InfiniteTimeSpan ? null : time.GetUtcNow() + timeToLive));
         await ReplyAsync();
     }
 
-    public async Task<long> DeleteAsync(RedisKey[] keys, CancellationToken cancellationToken)
+    public async Task<long> DeleteAsync(RedisKey[] keys, int database, CancellationToken cancellationToken)
     {
-        var removed = Execute($"DEL {Join(keys)}", () => (long)keys.Count(k => _store.TryRemove(k!, out _)));
+        var removed = Execute($"DEL {Join(keys)}", database, () => (long)keys.Count(k => Live(database, k!) is not null && _store.TryRemove((database, k!), out _)));
         await ReplyAsync();
         return removed;
     }
@@ -92,9 +95,18 @@ internal sealed class FakeBackend : IRedisBackend
 
     public static string Text(ReadOnlySpan<byte> bytes) => System.Text.Encoding.UTF8.GetString(bytes);
 
-    private T Execute<T>(string command, Func<T> effect)
+    private byte[]? Live(int database, string key) =>
+        _store.TryGetValue((database, key), out var stored) && !(stored.ExpiresAt <= time.GetUtcNow()) ? stored.Value : null;
+
+    /// <summary>What PTTL answers, as <see cref="TimedValue.FromPttl"/> reads it.</summary>
+    private TimeSpan TimeToLive(int database, string key) =>
+        !_store.TryGetValue((database, key), out var stored) || stored.ExpiresAt <= time.GetUtcNow() ? TimeSpan.Zero
+        : stored.ExpiresAt is { } at ? at - time.GetUtcNow()
+        : Timeout.InfiniteTimeSpan;
+
+    private T Execute<T>(string command, int database, Func<T> effect)
     {
-        _commands.Enqueue(command);
+        _commands.Enqueue(database == 0 ? command : $"{command} @{database}");
         if (Failure is { } failure)
         {
             throw failure;

@@ -14,7 +14,7 @@ public sealed class MissFetcherTests
         core.Backend.HoldReplies();
         var holding = core.ReadAsync("a");
 
-        var waiting = WaitingKeys.Select(core.ReadAsync).ToArray();
+        var waiting = WaitingKeys.Select(key => core.ReadAsync(key)).ToArray();
         core.Backend.ReleaseReplies();
 
         Assert.Null((await holding).Value);

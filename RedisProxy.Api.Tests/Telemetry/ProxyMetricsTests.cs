@@ -63,9 +63,9 @@ public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
         using var reads = new MetricCollector<long>(Meters, ProxyTelemetry.Name, "redisproxy.reads");
         await _connection!.GetDatabase().StringSetAsync("present", "v");
 
-        await Proxy.GetAsync("present"u8.ToArray(), default);
-        await Proxy.GetAsync("present"u8.ToArray(), default, FrontDoor.Resp);
-        await Proxy.GetAsync("absent"u8.ToArray(), default);
+        await Proxy.GetAsync("present"u8.ToArray(), 0, FrontDoor.Http, default);
+        await Proxy.GetAsync("present"u8.ToArray(), 0, FrontDoor.Resp, default);
+        await Proxy.GetAsync("absent"u8.ToArray(), 0, FrontDoor.Http, default);
 
         var measurements = reads.GetMeasurementSnapshot();
         Assert.Equal(3, measurements.Count);
@@ -83,7 +83,7 @@ public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
 
         foreach (var key in new[] { "a", "b", "c" })
         {
-            await Proxy.SetAsync(System.Text.Encoding.UTF8.GetBytes(key), "v"u8.ToArray(), default);
+            await Proxy.SetAsync(System.Text.Encoding.UTF8.GetBytes(key), 0, "v"u8.ToArray(), Timeout.InfiniteTimeSpan, FrontDoor.Http, default);
         }
 
         var calls = durations.GetMeasurementSnapshot();

@@ -33,26 +33,26 @@ internal sealed class RedisBackend(
 
     private readonly TimeSpan _timeout = options.Value.BackendTimeout;
 
-    public async Task<Lease<byte>?> GetAsync(byte[] key, CancellationToken cancellationToken)
+    public async Task<(Lease<byte> Value, TimeSpan TimeToLive)?> GetAsync(byte[] key, int database, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunAsync(GetCommand, static (db, key) => db.StringGetLeaseAsync(key), key, cancellationToken);
+            return await RunAsync(GetCommand, database, static (db, key) => GetWithTimeToLiveAsync(db, key), key, cancellationToken);
         }
         catch (RedisServerException e) when (IsWrongType(e))
         {
-            throw new WrongTypeException(await DescribeTypeAsync(key));
+            throw new WrongTypeException(await DescribeTypeAsync(key, database));
         }
     }
 
     public int BatchGroupOf(byte[] key) =>
         redis.GetServers().Any(server => server.ServerType == ServerType.Cluster) ? redis.HashSlot(key) : 0;
 
-    public async Task<RedisValue[]> GetManyAsync(RedisKey[] keys, CancellationToken cancellationToken)
+    public async Task<TimedValue[]> GetManyAsync(RedisKey[] keys, int database, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunAsync(MGetCommand, static (db, keys) => db.StringGetAsync(keys), keys, cancellationToken);
+            return await RunAsync(MGetCommand, database, static (db, keys) => GetManyWithTimeToLiveAsync(db, keys), keys, cancellationToken);
         }
         catch (RedisServerException e) when (IsWrongType(e))
         {
@@ -60,17 +60,69 @@ internal sealed class RedisBackend(
         }
     }
 
-    public Task<long> CountExistingAsync(RedisKey[] keys, CancellationToken cancellationToken) =>
-        RunAsync(ExistsCommand, static (db, keys) => db.KeyExistsAsync(keys), keys, cancellationToken);
+    public Task<long> CountExistingAsync(RedisKey[] keys, int database, CancellationToken cancellationToken) =>
+        RunAsync(ExistsCommand, database, static (db, keys) => db.KeyExistsAsync(keys), keys, cancellationToken);
 
-    public Task SetAsync(byte[] key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) =>
-        RunAsync(SetCommand, static (db, state) => db.StringSetAsync(state.key, state.value), (key, value), cancellationToken);
+    public Task SetAsync(byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, CancellationToken cancellationToken) =>
+        RunAsync(
+            SetCommand,
+            database,
+            static (db, state) => db.StringSetAsync(
+                state.key, state.value, state.timeToLive == Timeout.InfiniteTimeSpan ? (TimeSpan?)null : state.timeToLive, When.Always),
+            (key, value, timeToLive),
+            cancellationToken);
 
-    public Task<long> DeleteAsync(RedisKey[] keys, CancellationToken cancellationToken) =>
-        RunAsync(DelCommand, static (db, keys) => db.KeyDeleteAsync(keys), keys, cancellationToken);
+    public Task<long> DeleteAsync(RedisKey[] keys, int database, CancellationToken cancellationToken) =>
+        RunAsync(DelCommand, database, static (db, keys) => db.KeyDeleteAsync(keys), keys, cancellationToken);
+
+    /// <summary>
+    /// GET and PTTL sent together, in that order: Redis runs the two one after the other (it serves a client's pipelined
+    /// commands in turn), so the time to live is the one of the value read, or says the key expired just after.
+    /// </summary>
+    private static async Task<(Lease<byte> Value, TimeSpan TimeToLive)?> GetWithTimeToLiveAsync(IDatabase db, byte[] key)
+    {
+        var value = db.StringGetLeaseAsync(key);
+        var timeToLive = db.ExecuteAsync("PTTL", (RedisKey)key);
+        try
+        {
+            await Task.WhenAll(value, timeToLive);
+        }
+        catch
+        {
+            // Both are observed; a value leased before the other failed goes back to the pool.
+            if (value.IsCompletedSuccessfully)
+            {
+                value.Result?.Dispose();
+            }
+
+            throw;
+        }
+
+        return value.Result is { } lease ? (lease, TimedValue.FromPttl((long)timeToLive.Result)) : null;
+    }
+
+    /// <summary>MGET and one PTTL per key, sent together (see <see cref="GetWithTimeToLiveAsync"/>).</summary>
+    private static async Task<TimedValue[]> GetManyWithTimeToLiveAsync(IDatabase db, RedisKey[] keys)
+    {
+        var values = db.StringGetAsync(keys);
+        var timesToLive = new Task<RedisResult>[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            timesToLive[i] = db.ExecuteAsync("PTTL", keys[i]);
+        }
+
+        await Task.WhenAll([values, .. timesToLive]);
+        var timed = new TimedValue[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            timed[i] = new TimedValue(values.Result[i], TimedValue.FromPttl((long)timesToLive[i].Result));
+        }
+
+        return timed;
+    }
 
     private async Task<TResult> RunAsync<TState, TResult>(
-        BackendOperation operation, Func<IDatabase, TState, Task<TResult>> command, TState state, CancellationToken cancellationToken)
+        BackendOperation operation, int database, Func<IDatabase, TState, Task<TResult>> command, TState state, CancellationToken cancellationToken)
     {
         using var activity = ProxyTelemetry.Source.StartActivity(operation.SpanName, ActivityKind.Client);
         var started = Stopwatch.GetTimestamp();
@@ -86,7 +138,7 @@ internal sealed class RedisBackend(
                     // Polly timeout strategy would add a token source and a registration. Returned as is, not awaited
                     // in a lambda of its own: one async state machine less per backend call.
                     new ValueTask<TResult>(s.command(s.db, s.state).WaitAsync(s.timeout, s.time, token)),
-                (command, db: redis.GetDatabase(), state, timeout: _timeout, time),
+                (command, db: redis.GetDatabase(database), state, timeout: _timeout, time),
                 cancellationToken);
             outcome = "ok";
             return result;
@@ -126,11 +178,11 @@ internal sealed class RedisBackend(
         }
     }
 
-    private async Task<string> DescribeTypeAsync(byte[] key)
+    private async Task<string> DescribeTypeAsync(byte[] key, int database)
     {
         try
         {
-            var type = await redis.GetDatabase().KeyTypeAsync(key);
+            var type = await redis.GetDatabase(database).KeyTypeAsync(key);
             return type.ToString().ToLowerInvariant();
         }
         catch (RedisException)

@@ -1,38 +1,60 @@
+using System.Buffers.Binary;
+
 namespace RedisProxy.Api.Caching;
 
 /// <summary>
-/// One cached key and value, stored together in a single array to keep the per-entry overhead small, chained
-/// into its bucket of the <see cref="CacheIndex"/> and linked into the <see cref="RecencyList"/>. The key, value
-/// and expiry never change, so a reader may keep <see cref="Value"/> after the entry has left the cache.
+/// One cached key of a database and its value, stored together in a single array to keep the per-entry overhead small,
+/// chained into its bucket of the <see cref="CacheIndex"/> and linked into the <see cref="RecencyList"/>. The key,
+/// value and expiry never change, so a reader may keep <see cref="Value"/> after the entry has left the cache.
 /// </summary>
 internal sealed class CacheEntry
 {
     /// <summary>The <see cref="Place"/> of an entry not in the cache (no slot is 0 with generation 0).</summary>
     public const long NotCached = 0;
 
+    /// <summary>The database number (4 bytes, only when not 0), the key, then the value.</summary>
     private readonly byte[] _keyAndValue;
+
+    /// <summary>The key's length; its complement when the array starts with a database number.</summary>
     private readonly int _keyLength;
     private long _place;
     private CacheEntry? _nextInBucket;
 
-    public CacheEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int hash, long expiresAt, long surelyFreshBefore)
+    public CacheEntry(ReadOnlySpan<byte> key, int database, ReadOnlySpan<byte> value, int hash, long expiresAt, long surelyFreshBefore)
     {
-        _keyAndValue = GC.AllocateUninitializedArray<byte>(key.Length + value.Length);
-        key.CopyTo(_keyAndValue);
-        value.CopyTo(_keyAndValue.AsSpan(key.Length));
-        _keyLength = key.Length;
+        var keyStart = database == 0 ? 0 : sizeof(int);
+        _keyAndValue = GC.AllocateUninitializedArray<byte>(keyStart + key.Length + value.Length);
+        if (database != 0)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(_keyAndValue, database);
+        }
+
+        key.CopyTo(_keyAndValue.AsSpan(keyStart));
+        value.CopyTo(_keyAndValue.AsSpan(keyStart + key.Length));
+        _keyLength = database == 0 ? key.Length : ~key.Length;
         Hash = hash;
         ExpiresAt = expiresAt;
         SurelyFreshBefore = surelyFreshBefore;
     }
 
-    public ReadOnlySpan<byte> Key => new(_keyAndValue, 0, _keyLength);
+    public ReadOnlySpan<byte> Key => _keyLength >= 0 ? new(_keyAndValue, 0, _keyLength) : new(_keyAndValue, sizeof(int), ~_keyLength);
+
+    /// <summary>The Redis database the key belongs to (SELECT).</summary>
+    public int Database => _keyLength >= 0 ? 0 : BinaryPrimitives.ReadInt32LittleEndian(_keyAndValue);
 
     /// <summary>Key and value bytes together: what CACHE_MAX_BYTES counts.</summary>
     public int Size => _keyAndValue.Length;
 
-    public ReadOnlyMemory<byte> Value => new(_keyAndValue, _keyLength, _keyAndValue.Length - _keyLength);
+    public ReadOnlyMemory<byte> Value
+    {
+        get
+        {
+            var valueStart = _keyLength >= 0 ? _keyLength : sizeof(int) + ~_keyLength;
+            return new(_keyAndValue, valueStart, _keyAndValue.Length - valueStart);
+        }
+    }
 
+    /// <summary>The key's hash in its database (<see cref="CacheIndex.Hash(ReadOnlySpan{byte}, int)"/>).</summary>
     public int Hash { get; }
 
     /// <summary>The <see cref="TimeProvider"/> timestamp from which the entry counts as absent.</summary>

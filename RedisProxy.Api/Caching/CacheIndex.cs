@@ -20,12 +20,15 @@ internal sealed class CacheIndex
     /// <summary>The key's hash, seeded per process (see <see cref="ByteArrayKeyComparer"/>).</summary>
     public static int Hash(ReadOnlySpan<byte> key) => ByteArrayKeyComparer.Instance.GetHashCode(key);
 
-    public CacheEntry? Find(ReadOnlySpan<byte> key, int hash)
+    /// <summary>The key's hash in a database: in database 0 the key's own hash, in others mixed with the number.</summary>
+    public static int Hash(ReadOnlySpan<byte> key, int database) => Hash(key) ^ unchecked(database * (int)0x9E3779B9);
+
+    public CacheEntry? Find(ReadOnlySpan<byte> key, int database, int hash)
     {
         var entry = Volatile.Read(ref _buckets[hash & _mask]);
         while (entry is not null)
         {
-            if (entry.Hash == hash && entry.Key.SequenceEqual(key))
+            if (entry.Hash == hash && entry.Key.SequenceEqual(key) && entry.Database == database)
             {
                 return entry;
             }

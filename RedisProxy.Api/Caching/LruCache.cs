@@ -16,7 +16,9 @@ internal sealed class LruCache
 
     private readonly TimeProvider _time;
     private readonly long _expiryTicks;
-    private readonly long _surelyFreshMilliseconds;
+
+    /// <summary>Whether hits may trust the coarse clock: only with the system's own clock (a test's fake one never moves it).</summary>
+    private readonly bool _coarseClockFollowsTime;
     private readonly Lock _lock = new();
     private readonly long _maxBytes;
     private readonly int _maxValueBytes;
@@ -42,10 +44,7 @@ internal sealed class LruCache
         _maxValueBytes = maxValueBytes;
         _time = time;
         _expiryTicks = checked((long)Math.Ceiling(expiry.TotalSeconds * time.TimestampFrequency));
-        var expiryMilliseconds = (long)expiry.TotalMilliseconds;
-        _surelyFreshMilliseconds = time == TimeProvider.System
-            ? expiryMilliseconds - CoarseClockMarginMilliseconds - (expiryMilliseconds / CoarseClockDriftDivisor)
-            : 0;
+        _coarseClockFollowsTime = time == TimeProvider.System;
         _index = new CacheIndex(capacity);
         _recency = new RecencyList(capacity);
     }
@@ -75,9 +74,12 @@ internal sealed class LruCache
         }
     }
 
-    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> value)
+    /// <summary>A lookup in database 0.</summary>
+    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> value) => TryGet(key, 0, out value);
+
+    public bool TryGet(ReadOnlySpan<byte> key, int database, out ReadOnlyMemory<byte> value)
     {
-        var entry = _index.Find(key, CacheIndex.Hash(key));
+        var entry = _index.Find(key, database, CacheIndex.Hash(key, database));
         if (entry is not null)
         {
             if (Environment.TickCount64 < entry.SurelyFreshBefore || _time.GetTimestamp() < entry.ExpiresAt)
@@ -96,12 +98,12 @@ internal sealed class LruCache
     }
 
     /// <summary>
-    /// <see cref="TryGet(ReadOnlySpan{byte}, out ReadOnlyMemory{byte})"/> that also says how long the entry has left
-    /// before it expires, for callers that tell their clients how long they may reuse the value.
+    /// <see cref="TryGet(ReadOnlySpan{byte}, int, out ReadOnlyMemory{byte})"/> that also says how long the entry has
+    /// left before it expires, for callers that tell their clients how long they may reuse the value.
     /// </summary>
-    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> value, out TimeSpan timeToLive)
+    public bool TryGet(ReadOnlySpan<byte> key, int database, out ReadOnlyMemory<byte> value, out TimeSpan timeToLive)
     {
-        var entry = _index.Find(key, CacheIndex.Hash(key));
+        var entry = _index.Find(key, database, CacheIndex.Hash(key, database));
         if (entry is not null)
         {
             // The time left needs the precise clock, so this overload skips the coarse-clock shortcut.
@@ -123,15 +125,39 @@ internal sealed class LruCache
         return false;
     }
 
-    /// <summary>How long an entry lives after it is cached: the configured CACHE_EXPIRY.</summary>
-    public TimeSpan Expiry => _time.GetElapsedTime(0, _expiryTicks);
+    /// <summary>The cache's clock now: where a lifetime handed to <see cref="CreateEntry(ReadOnlySpan{byte}, int, ReadOnlySpan{byte}, long, TimeSpan)"/> starts.</summary>
+    public long Timestamp => _time.GetTimestamp();
 
-    /// <summary>Makes an entry that expires one cache expiry from now, ready for <see cref="Set"/>.</summary>
-    public CacheEntry CreateEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    /// <summary>An entry of database 0 that expires one cache expiry from now, ready for <see cref="Set"/>.</summary>
+    public CacheEntry CreateEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => CreateEntry(key, 0, value, 0, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// An entry that expires one cache expiry from now, or sooner: <paramref name="timeToLive"/> after
+    /// <paramref name="since"/> (a <see cref="Timestamp"/>), when that comes first; an infinite time to live sets no
+    /// bound of its own.
+    /// </summary>
+    public CacheEntry CreateEntry(ReadOnlySpan<byte> key, int database, ReadOnlySpan<byte> value, long since, TimeSpan timeToLive)
     {
         // The coarse clock is read first: it may lag the precise one, never lead it, so the fresh window stays inside the expiry.
-        var surelyFreshBefore = _surelyFreshMilliseconds > 0 ? Environment.TickCount64 + _surelyFreshMilliseconds : long.MinValue;
-        return new(key, value, CacheIndex.Hash(key), _time.GetTimestamp() + _expiryTicks, surelyFreshBefore);
+        var coarseNow = Environment.TickCount64;
+        var now = _time.GetTimestamp();
+        var expiresAt = now + _expiryTicks;
+        if (timeToLive != Timeout.InfiniteTimeSpan)
+        {
+            expiresAt = Math.Min(expiresAt, since + (long)(timeToLive.TotalSeconds * _time.TimestampFrequency));
+        }
+
+        return new(key, database, value, CacheIndex.Hash(key, database), expiresAt, SurelyFreshBefore(coarseNow, now, expiresAt));
+    }
+
+    /// <summary>How long an entry lives after it is cached at most: the configured CACHE_EXPIRY.</summary>
+    public TimeSpan Expiry => _time.GetElapsedTime(0, _expiryTicks);
+
+    /// <summary>How long the entry has left from now (zero once it has expired).</summary>
+    public TimeSpan TimeToLive(CacheEntry entry)
+    {
+        var now = _time.GetTimestamp();
+        return now < entry.ExpiresAt ? _time.GetElapsedTime(now, entry.ExpiresAt) : TimeSpan.Zero;
     }
 
     /// <summary>Caches a value, replacing whatever the key held.</summary>
@@ -143,11 +169,14 @@ internal sealed class LruCache
         }
     }
 
-    public bool Remove(ReadOnlySpan<byte> key)
+    /// <summary>Removes the key from database 0.</summary>
+    public bool Remove(ReadOnlySpan<byte> key) => Remove(key, 0);
+
+    public bool Remove(ReadOnlySpan<byte> key, int database)
     {
         lock (_lock)
         {
-            return RemoveKey(key, CacheIndex.Hash(key));
+            return RemoveKey(key, database, CacheIndex.Hash(key, database));
         }
     }
 
@@ -163,19 +192,22 @@ internal sealed class LruCache
         }
     }
 
-    /// <summary>Drops expired entries, then lists the keys from least to most recently used.</summary>
-    public CacheSnapshot Snapshot()
+    /// <summary>Drops expired entries, then lists the keys of a database from least to most recently used.</summary>
+    public CacheSnapshot Snapshot(int database = 0)
     {
         var now = _time.GetTimestamp();
         lock (_lock)
         {
             _hitLog.ApplyTo(_recency);
             var keys = new List<byte[]>(_count);
-            _recency.ForEachOldestFirst((Cache: this, Keys: keys, Now: now), static (entry, state) =>
+            _recency.ForEachOldestFirst((Cache: this, Keys: keys, Now: now, Database: database), static (entry, state) =>
             {
                 if (state.Now < entry.ExpiresAt)
                 {
-                    state.Keys.Add(entry.Key.ToArray());
+                    if (entry.Database == state.Database)
+                    {
+                        state.Keys.Add(entry.Key.ToArray());
+                    }
                 }
                 else
                 {
@@ -186,6 +218,22 @@ internal sealed class LruCache
 
             return new CacheSnapshot(keys, Capacity);
         }
+    }
+
+    /// <summary>
+    /// The coarse-clock time before which an entry expiring at <paramref name="expiresAt"/> cannot have expired: its
+    /// time left less a margin over the coarse clock's resolution and drift; <see cref="long.MinValue"/> when too short.
+    /// </summary>
+    private long SurelyFreshBefore(long coarseNow, long now, long expiresAt)
+    {
+        if (!_coarseClockFollowsTime)
+        {
+            return long.MinValue;
+        }
+
+        var millisecondsLeft = (long)_time.GetElapsedTime(now, expiresAt).TotalMilliseconds;
+        var fresh = millisecondsLeft - CoarseClockMarginMilliseconds - (millisecondsLeft / CoarseClockDriftDivisor);
+        return fresh > 0 ? coarseNow + fresh : long.MinValue;
     }
 
     private void RecordHit(CacheEntry entry)
@@ -234,7 +282,7 @@ internal sealed class LruCache
     /// </summary>
     private void Insert(CacheEntry entry)
     {
-        var old = _index.Find(entry.Key, entry.Hash);
+        var old = _index.Find(entry.Key, entry.Database, entry.Hash);
 
         // An entry too large to cache is not cached at all, and the key's old value is gone all the same: the caller
         // still serves the new value, and the old one must not outlive it.
@@ -299,9 +347,9 @@ internal sealed class LruCache
     }
 
     /// <summary>Takes the key's entry out, if it has one. Caller holds the lock.</summary>
-    private bool RemoveKey(ReadOnlySpan<byte> key, int hash)
+    private bool RemoveKey(ReadOnlySpan<byte> key, int database, int hash)
     {
-        var entry = _index.Find(key, hash);
+        var entry = _index.Find(key, database, hash);
         if (entry is null)
         {
             return false;

@@ -13,24 +13,33 @@ internal sealed partial class CachingProxy
 
     public CacheStatistics Statistics => _cache.Statistics;
 
-    /// <summary>The live keys, least recently used first, and the capacity.</summary>
-    public CacheSnapshot Describe() => _cache.Snapshot();
+    /// <summary>The live keys of a database, least recently used first, and the capacity.</summary>
+    public CacheSnapshot Describe(int database = 0) => _cache.Snapshot(database);
 
     /// <summary>
     /// Drops the key from the cache, and from the reads in flight, so they do not cache what they get: after a delete,
     /// a write that failed (it may still reach Redis; a timeout says nothing about that), or an invalidation from
-    /// Redis. A read that starts afterwards goes to Redis itself, and gets what Redis holds then.
+    /// Redis. A read that starts afterwards goes to Redis itself, and gets what Redis holds then. Redis's invalidations
+    /// name no database, so the key is dropped in every database.
     /// </summary>
     public void Invalidate(ReadOnlySpan<byte> key)
     {
         _cache.Invalidate(key);
-        _readsInFlightBySpan.TryRemove(key, out _);
+        _readsInDatabase0.Detach(key);
+        foreach (var reads in _readsInOtherDatabases.Values)
+        {
+            reads.Detach(key);
+        }
     }
 
     /// <summary>Empties the cache and detaches every read in flight (DELETE /cache, FLUSHALL, a lost invalidation channel).</summary>
     public void Clear()
     {
         _cache.InvalidateAll();
-        _readsInFlight.Clear();
+        _readsInDatabase0.DetachAll();
+        foreach (var reads in _readsInOtherDatabases.Values)
+        {
+            reads.DetachAll();
+        }
     }
 }

@@ -24,8 +24,10 @@ internal sealed partial class CachingProxy
     private readonly BackendGate _gate;
     private readonly MissFetcher _misses;
     private readonly ProxyMetrics _metrics;
-    private readonly ConcurrentDictionary<byte[], Task<CacheEntry?>> _readsInFlight = new(ByteArrayKeyComparer.Instance);
-    private readonly ConcurrentDictionary<byte[], Task<CacheEntry?>>.AlternateLookup<ReadOnlySpan<byte>> _readsInFlightBySpan;
+
+    /// <summary>Reads in flight in database 0, where nearly all are; other databases get theirs on first use.</summary>
+    private readonly ReadsInFlight _readsInDatabase0 = new();
+    private readonly ConcurrentDictionary<int, ReadsInFlight> _readsInOtherDatabases = new();
 
     public CachingProxy(IOptions<ProxyOptions> options, IRedisBackend backend, BackendGate gate, ProxyMetrics metrics, TimeProvider time)
     {
@@ -36,36 +38,66 @@ internal sealed partial class CachingProxy
         _gate = gate;
         _metrics = metrics;
         _misses = new MissFetcher(_cache, backend, gate);
-        _readsInFlightBySpan = _readsInFlight.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     /// <summary>
     /// Answers from the cache when it can (synchronously, without allocating), else reads through. The key is copied
     /// (when needed) before this returns, so the caller may reuse its buffer while the read is still under way.
     /// </summary>
-    public ValueTask<ProxyRead> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken, FrontDoor door = FrontDoor.Http)
+    public ValueTask<ProxyRead> GetAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
     {
-        if (_cache.TryGet(key.Span, out var value))
+        if (_cache.TryGet(key.Span, database, out var value))
         {
             _metrics.Read(door, ReadResult.Hit);
             return ValueTask.FromResult(ProxyRead.FromLocal(value));
         }
 
-        return new ValueTask<ProxyRead>(ReadThroughAsync(key, door, cancellationToken));
+        return new ValueTask<ProxyRead>(ReadThroughAsync(key, database, door, cancellationToken));
     }
 
-    private async Task<ProxyRead> ReadThroughAsync(ReadOnlyMemory<byte> key, FrontDoor door, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="GetAsync"/> that also says how long the value stays cached, so the HTTP front door can tell clients
+    /// how long they may reuse it (Cache-Control: max-age): never longer than the key lives in Redis.
+    /// </summary>
+    public ValueTask<TimedProxyRead> GetTimedAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGet(key.Span, database, out var value, out var timeToLive))
+        {
+            _metrics.Read(door, ReadResult.Hit);
+            return ValueTask.FromResult(new TimedProxyRead(ProxyRead.FromLocal(value), timeToLive));
+        }
+
+        return new ValueTask<TimedProxyRead>(ReadThroughTimedAsync(key, database, door, cancellationToken));
+    }
+
+    private async Task<TimedProxyRead> ReadThroughTimedAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
+    {
+        var entry = await ReadEntryAsync(key, database, door, cancellationToken);
+        return entry is null
+            ? new TimedProxyRead(ProxyRead.Absent, TimeSpan.Zero)
+            : new TimedProxyRead(ProxyRead.FromRedis(entry.Value), _cache.TimeToLive(entry));
+    }
+
+    private async Task<ProxyRead> ReadThroughAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
+    {
+        var entry = await ReadEntryAsync(key, database, door, cancellationToken);
+        return entry is null ? ProxyRead.Absent : ProxyRead.FromRedis(entry.Value);
+    }
+
+    /// <summary>The entry a miss is answered with (cached, unless its key changed meanwhile); null when Redis lacks the key.</summary>
+    private async Task<CacheEntry?> ReadEntryAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
     {
         // The key is read only here, before the first await (see GetAsync).
-        if (!_readsInFlightBySpan.TryGetValue(key.Span, out var read))
+        var reads = ReadsIn(database);
+        if (!reads.TryFind(key.Span, out var read))
         {
             var keyBytes = key.ToArray();
             // Continuations run inline when the read completes; CompleteReadAsync says why that is safe.
             var ours = new TaskCompletionSource<CacheEntry?>();
-            read = _readsInFlight.GetOrAdd(keyBytes, ours.Task);
+            read = reads.Join(keyBytes, ours.Task);
             if (read == ours.Task)
             {
-                _ = CompleteReadAsync(keyBytes, ours);
+                _ = CompleteReadAsync(reads, keyBytes, database, ours);
             }
         }
 
@@ -83,16 +115,16 @@ internal sealed partial class CachingProxy
         }
 
         _metrics.Read(door, entry is null ? ReadResult.MissAbsent : ReadResult.MissFound);
-        return entry is null ? ProxyRead.Absent : ProxyRead.FromRedis(entry.Value);
+        return entry;
     }
 
-    private async Task CompleteReadAsync(byte[] key, TaskCompletionSource<CacheEntry?> read)
+    private async Task CompleteReadAsync(ReadsInFlight reads, byte[] key, int database, TaskCompletionSource<CacheEntry?> read)
     {
         CacheEntry? entry = null;
         Exception? failure = null;
         try
         {
-            entry = await _misses.FetchAsync(key);
+            entry = await _misses.FetchAsync(key, database);
         }
         catch (Exception e)
         {
@@ -101,7 +133,7 @@ internal sealed partial class CachingProxy
 
         // Unlisted before the waiters resume, so none of them delays it; a reader arriving in between starts afresh,
         // as it would a moment later.
-        _readsInFlight.TryRemove(new KeyValuePair<byte[], Task<CacheEntry?>>(key, read.Task));
+        reads.Finish(key, read.Task);
 
         // The waiters resume on this thread, which is already a thread-pool thread (StackExchange.Redis completes its
         // tasks asynchronously, and the gate lease is released): forcing them onto another one cost a thread switch per miss.
@@ -115,24 +147,6 @@ internal sealed partial class CachingProxy
         }
     }
 
-    /// <summary>
-    /// <see cref="GetAsync"/> that also says how long the value stays cached, so the HTTP front door can tell clients
-    /// how long they may reuse it (Cache-Control: max-age).
-    /// </summary>
-    public ValueTask<TimedProxyRead> GetTimedAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken, FrontDoor door = FrontDoor.Http)
-    {
-        if (_cache.TryGet(key.Span, out var value, out var timeToLive))
-        {
-            _metrics.Read(door, ReadResult.Hit);
-            return ValueTask.FromResult(new TimedProxyRead(ProxyRead.FromLocal(value), timeToLive));
-        }
-
-        return new ValueTask<TimedProxyRead>(ReadThroughTimedAsync(key, door, cancellationToken));
-    }
-
-    private async Task<TimedProxyRead> ReadThroughTimedAsync(ReadOnlyMemory<byte> key, FrontDoor door, CancellationToken cancellationToken)
-    {
-        var read = await ReadThroughAsync(key, door, cancellationToken);
-        return new TimedProxyRead(read, read.Found ? _cache.Expiry : TimeSpan.Zero);
-    }
+    private ReadsInFlight ReadsIn(int database) =>
+        database == 0 ? _readsInDatabase0 : _readsInOtherDatabases.GetOrAdd(database, static _ => new ReadsInFlight());
 }

@@ -12,8 +12,17 @@ internal sealed class CoherentCache(LruCache cache)
     private readonly KeyFence _fence = new();
     private readonly Lock _lock = new();
 
+    /// <summary>Every database that has held an entry: an invalidation of a key, which names no database, covers each.</summary>
+    private int[] _databases = [0];
+
     /// <summary>Taken by a read or write before it starts, and handed back when its value is offered to the cache.</summary>
     public long Version => _fence.Version;
+
+    /// <summary>
+    /// Taken before a read or write is sent: the fence's version, and the clock from which a time to live that Redis
+    /// reports counts (Redis counted from later, so the entry never outlives the key).
+    /// </summary>
+    public BackendCallStart Start() => new(_fence.Version, cache.Timestamp);
 
     public int Capacity => cache.Capacity;
 
@@ -21,24 +30,45 @@ internal sealed class CoherentCache(LruCache cache)
 
     public CacheStatistics Statistics => cache.Statistics;
 
-    /// <summary>How long an entry lives after it is cached: CACHE_EXPIRY.</summary>
-    public TimeSpan Expiry => cache.Expiry;
+    public bool TryGet(ReadOnlySpan<byte> key, int database, out ReadOnlyMemory<byte> value) => cache.TryGet(key, database, out value);
 
-    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> value) => cache.TryGet(key, out value);
+    public bool TryGet(ReadOnlySpan<byte> key, int database, out ReadOnlyMemory<byte> value, out TimeSpan timeToLive) =>
+        cache.TryGet(key, database, out value, out timeToLive);
 
-    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> value, out TimeSpan timeToLive) =>
-        cache.TryGet(key, out value, out timeToLive);
+    /// <summary>An entry that lives until the earlier of CACHE_EXPIRY from now and <paramref name="timeToLive"/> from <paramref name="since"/>.</summary>
+    public CacheEntry CreateEntry(ReadOnlySpan<byte> key, int database, ReadOnlySpan<byte> value, long since, TimeSpan timeToLive) =>
+        cache.CreateEntry(key, database, value, since, timeToLive);
 
-    public CacheEntry CreateEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => cache.CreateEntry(key, value);
+    /// <summary>An entry that lives CACHE_EXPIRY from now.</summary>
+    public CacheEntry CreateEntry(ReadOnlySpan<byte> key, int database, ReadOnlySpan<byte> value) =>
+        cache.CreateEntry(key, database, value, 0, Timeout.InfiniteTimeSpan);
+
+    /// <summary>How long the entry has left from now.</summary>
+    public TimeSpan TimeToLive(CacheEntry entry) => cache.TimeToLive(entry);
+
+    /// <summary>
+    /// Makes the entry a read is answered with, living until the earlier of CACHE_EXPIRY and the key's time to live in
+    /// Redis, and caches it unless its key changed since the read started or Redis reported the key already gone.
+    /// </summary>
+    public CacheEntry AdmitRead(ReadOnlySpan<byte> key, int database, ReadOnlySpan<byte> value, TimeSpan timeToLive, BackendCallStart start)
+    {
+        var entry = cache.CreateEntry(key, database, value, start.Timestamp, timeToLive);
+        if (timeToLive != TimeSpan.Zero)
+        {
+            AdmitRead(entry, start.Version);
+        }
+
+        return entry;
+    }
 
     /// <summary>Caches a value read from Redis, unless its key changed since <paramref name="readStartedAt"/>.</summary>
     public void AdmitRead(CacheEntry entry, long readStartedAt)
     {
         lock (_lock)
         {
-            if (!_fence.ChangedSince(readStartedAt, entry.Hash))
+            if (!_fence.ChangedSince(readStartedAt, FenceHash(entry)))
             {
-                cache.Set(entry);
+                Insert(entry);
             }
         }
     }
@@ -52,28 +82,32 @@ internal sealed class CoherentCache(LruCache cache)
     {
         lock (_lock)
         {
-            var overtaken = _fence.ChangedSince(writeStartedAt, entry.Hash);
-            _fence.Record(entry.Hash);
+            var hash = FenceHash(entry);
+            var overtaken = _fence.ChangedSince(writeStartedAt, hash);
+            _fence.Record(hash);
             if (overtaken)
             {
-                cache.Remove(entry.Key);
+                cache.Remove(entry.Key, entry.Database);
             }
             else
             {
-                cache.Set(entry);
+                Insert(entry);
             }
 
             return !overtaken;
         }
     }
 
-    /// <summary>Drops the key and counts a change of it, so no read or write in flight caches its value.</summary>
+    /// <summary>Drops the key in every database and counts a change of it, so no read or write in flight caches its value.</summary>
     public void Invalidate(ReadOnlySpan<byte> key)
     {
         lock (_lock)
         {
             _fence.Record(CacheIndex.Hash(key));
-            cache.Remove(key);
+            foreach (var database in _databases)
+            {
+                cache.Remove(key, database);
+            }
         }
     }
 
@@ -87,6 +121,20 @@ internal sealed class CoherentCache(LruCache cache)
         }
     }
 
-    /// <summary>The live keys, least recently used first.</summary>
-    public CacheSnapshot Snapshot() => cache.Snapshot();
+    /// <summary>The live keys of a database, least recently used first.</summary>
+    public CacheSnapshot Snapshot(int database) => cache.Snapshot(database);
+
+    /// <summary>The fence knows keys, not databases: a change of a key counts in every database.</summary>
+    private static int FenceHash(CacheEntry entry) => entry.Database == 0 ? entry.Hash : CacheIndex.Hash(entry.Key);
+
+    /// <summary>Caller holds the lock.</summary>
+    private void Insert(CacheEntry entry)
+    {
+        if (Array.IndexOf(_databases, entry.Database) < 0)
+        {
+            _databases = [.. _databases, entry.Database];
+        }
+
+        cache.Set(entry);
+    }
 }

@@ -25,19 +25,20 @@ internal sealed class MissFetcher(CoherentCache cache, IRedisBackend backend, Ba
     private readonly Lock _lock = new();
 
     /// <summary>
-    /// The batches still waiting for their slot, which a miss may join: one per group of keys that one MGET may read
-    /// (<see cref="IRedisBackend.BatchGroupOf"/>: all keys, or on a Redis Cluster those of one hash slot).
+    /// The batches still waiting for their slot, which a miss may join: one per database and group of keys that one
+    /// MGET may read (<see cref="IRedisBackend.BatchGroupOf"/>: all keys, or on a Redis Cluster those of one hash slot).
     /// </summary>
-    private readonly Dictionary<int, List<QueuedMiss>> _waiting = [];
+    private readonly Dictionary<(int Database, int Group), List<QueuedMiss>> _waiting = [];
 
     /// <summary>The key's entry, now cached unless a write overtook the read; null when Redis has no such key.</summary>
-    public Task<CacheEntry?> FetchAsync(byte[] key)
+    public Task<CacheEntry?> FetchAsync(byte[] key, int database)
     {
-        // Taken before the read, so a write that lands while the read waits or is on the wire stops its result being cached.
-        var version = cache.Version;
+        // Taken before the read, so a write that lands while the read waits or is on the wire stops its result being
+        // cached, and the key's time to live counts from here.
+        var start = cache.Start();
         if (gate.TryEnter(out var lease))
         {
-            return FetchAloneAsync(key, version, lease);
+            return FetchAloneAsync(key, database, start, lease);
         }
 
         if (!gate.TryQueue())
@@ -45,8 +46,8 @@ internal sealed class MissFetcher(CoherentCache cache, IRedisBackend backend, Ba
             return Task.FromException<CacheEntry?>(BackendGate.QueueFull());
         }
 
-        var miss = new QueuedMiss(key, version);
-        var group = backend.BatchGroupOf(key);
+        var miss = new QueuedMiss(key, start);
+        var group = (database, backend.BatchGroupOf(key));
         List<QueuedMiss>? opened = null;
         lock (_lock)
         {
@@ -66,21 +67,28 @@ internal sealed class MissFetcher(CoherentCache cache, IRedisBackend backend, Ba
         return miss.Result.Task;
     }
 
-    private async Task<CacheEntry?> FetchAloneAsync(byte[] key, long version, RateLimitLease lease)
+    private async Task<CacheEntry?> FetchAloneAsync(byte[] key, int database, BackendCallStart start, RateLimitLease lease)
     {
         using (lease)
         {
-            return await GetAndCacheAsync(key, version);
+            return await GetAndCacheAsync(key, database, start);
         }
     }
 
-    private async Task<CacheEntry?> GetAndCacheAsync(byte[] key, long version)
+    private async Task<CacheEntry?> GetAndCacheAsync(byte[] key, int database, BackendCallStart start)
     {
-        using var value = await backend.GetAsync(key, CancellationToken.None);
-        return value is null ? null : Admit(key, value.Span, version);
+        if (await backend.GetAsync(key, database, CancellationToken.None) is not var (value, timeToLive))
+        {
+            return null;
+        }
+
+        using (value)
+        {
+            return cache.AdmitRead(key, database, value.Span, timeToLive, start);
+        }
     }
 
-    private async Task FetchBatchAsync(List<QueuedMiss> batch, int group)
+    private async Task FetchBatchAsync(List<QueuedMiss> batch, (int Database, int Group) group)
     {
         RateLimitLease lease;
         try
@@ -104,7 +112,7 @@ internal sealed class MissFetcher(CoherentCache cache, IRedisBackend backend, Ba
         var outcomes = new Outcome[misses.Count];
         using (lease)
         {
-            await ReadAsync(misses, outcomes);
+            await ReadAsync(misses, group.Database, outcomes);
         }
 
         // Completed once the slot is free again: the waiters go on to write their replies on this thread.
@@ -115,7 +123,7 @@ internal sealed class MissFetcher(CoherentCache cache, IRedisBackend backend, Ba
     }
 
     /// <summary>Stops new misses joining the batch, which has its slot or has given up; its members are final from here.</summary>
-    private List<QueuedMiss> Close(List<QueuedMiss> batch, int group)
+    private List<QueuedMiss> Close(List<QueuedMiss> batch, (int Database, int Group) group)
     {
         lock (_lock)
         {
@@ -133,27 +141,29 @@ internal sealed class MissFetcher(CoherentCache cache, IRedisBackend backend, Ba
     /// is refused with WRONGTYPE, which the proxy reports (409): so when some keys come back nil, one EXISTS asks
     /// whether any of them exists at all, and only if one does are they read again one GET at a time.
     /// </summary>
-    private async Task ReadAsync(List<QueuedMiss> misses, Outcome[] outcomes)
+    private async Task ReadAsync(List<QueuedMiss> misses, int database, Outcome[] outcomes)
     {
         try
         {
             if (misses.Count == 1)
             {
-                outcomes[0] = Outcome.Read(await GetAndCacheAsync(misses[0].Key, misses[0].Version));
+                outcomes[0] = Outcome.Read(await GetAndCacheAsync(misses[0].Key, database, misses[0].Start));
                 return;
             }
 
-            var values = await backend.GetManyAsync([.. misses.Select(m => (RedisKey)m.Key)], CancellationToken.None);
+            var values = await backend.GetManyAsync([.. misses.Select(m => (RedisKey)m.Key)], database, CancellationToken.None);
             List<int>? nil = null;
             for (var i = 0; i < misses.Count; i++)
             {
-                if (values[i].IsNull)
+                var (value, timeToLive) = values[i];
+                if (value.IsNull)
                 {
                     (nil ??= []).Add(i);
                 }
                 else
                 {
-                    outcomes[i] = Outcome.Read(Admit(misses[i].Key, ((ReadOnlyMemory<byte>)values[i]).Span, misses[i].Version));
+                    var entry = cache.AdmitRead(misses[i].Key, database, ((ReadOnlyMemory<byte>)value).Span, timeToLive, misses[i].Start);
+                    outcomes[i] = Outcome.Read(entry);
                 }
             }
 
@@ -162,12 +172,12 @@ internal sealed class MissFetcher(CoherentCache cache, IRedisBackend backend, Ba
                 return;
             }
 
-            var anyExists = await backend.CountExistingAsync([.. nil.Select(i => (RedisKey)misses[i].Key)], CancellationToken.None) > 0;
+            var anyExists = await backend.CountExistingAsync([.. nil.Select(i => (RedisKey)misses[i].Key)], database, CancellationToken.None) > 0;
             foreach (var i in nil)
             {
                 try
                 {
-                    outcomes[i] = Outcome.Read(anyExists ? await GetAndCacheAsync(misses[i].Key, misses[i].Version) : null);
+                    outcomes[i] = Outcome.Read(anyExists ? await GetAndCacheAsync(misses[i].Key, database, misses[i].Start) : null);
                 }
                 catch (WrongTypeException e)
                 {
@@ -188,14 +198,6 @@ internal sealed class MissFetcher(CoherentCache cache, IRedisBackend backend, Ba
         }
     }
 
-    /// <summary>Makes the entry the readers are served, and caches it unless its key changed since the read began.</summary>
-    private CacheEntry Admit(byte[] key, ReadOnlySpan<byte> value, long version)
-    {
-        var entry = cache.CreateEntry(key, value);
-        cache.AdmitRead(entry, version);
-        return entry;
-    }
-
     private static void Complete(QueuedMiss miss, Outcome outcome)
     {
         if (outcome.Failure is { } failure)
@@ -208,11 +210,11 @@ internal sealed class MissFetcher(CoherentCache cache, IRedisBackend backend, Ba
         }
     }
 
-    private sealed class QueuedMiss(byte[] key, long version)
+    private sealed class QueuedMiss(byte[] key, BackendCallStart start)
     {
         public byte[] Key { get; } = key;
 
-        public long Version { get; } = version;
+        public BackendCallStart Start { get; } = start;
 
         /// <summary>Completes on the batch's thread; see <see cref="CachingProxy"/> on why that is safe.</summary>
         public TaskCompletionSource<CacheEntry?> Result { get; } = new();

@@ -1,4 +1,5 @@
 using RedisProxy.Api.Core;
+using RedisProxy.Api.Telemetry;
 
 namespace RedisProxy.Api.Http;
 
@@ -11,7 +12,7 @@ internal static class BatchReads
 {
     public static async Task SendAsync(HttpContext context, CachingProxy proxy, List<ReadOnlyMemory<byte>> keys)
     {
-        var reads = await proxy.GetManyAsync(keys, context.RequestAborted);
+        var reads = await proxy.GetManyAsync(keys, 0, FrontDoor.Http, context.RequestAborted);
         await JsonReply.SendAsync(context, StatusCodes.Status200OK, (keys, reads), static (json, batch) =>
         {
             json.WriteStartArray(JsonFieldNames.Results);

@@ -6,6 +6,7 @@ using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Failures;
 using RedisProxy.Api.Security;
+using RedisProxy.Api.Telemetry;
 
 namespace RedisProxy.Api.Http;
 
@@ -119,7 +120,7 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
 
     private async Task ReadAsync(HttpContext context, ReadOnlyMemory<byte> key)
     {
-        var pending = proxy.GetTimedAsync(key, context.RequestAborted);
+        var pending = proxy.GetTimedAsync(key, 0, FrontDoor.Http, context.RequestAborted);
         var (read, timeToLive) = pending.IsCompletedSuccessfully ? pending.Result : await pending;
         var response = context.Response;
         response.Headers[ProxyHeaders.CacheSource] = read.Source == ReadSource.Local ? ProxyHeaders.Local : ProxyHeaders.Redis;
@@ -159,7 +160,7 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
     private async Task WriteAsync(HttpContext context, ReadOnlyMemory<byte> key)
     {
         var value = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted);
-        await proxy.SetAsync(key, value, context.RequestAborted);
+        await proxy.SetAsync(key, 0, value, Timeout.InfiniteTimeSpan, FrontDoor.Http, context.RequestAborted);
         await JsonReply.SendAsync(context, StatusCodes.Status200OK, (Key: key, Value: value), static (json, written) =>
         {
             json.WritePropertyName(JsonFieldNames.Key);

@@ -37,7 +37,7 @@ internal static class RespReplies
 
     public static ReadOnlySpan<byte> ProtocolNotInteger => "-ERR Protocol version is not an integer or out of range\r\n"u8;
 
-    public static ReadOnlySpan<byte> DatabaseOutOfRange => "-ERR DB index is out of range (the proxy serves database 0 only)\r\n"u8;
+    public static ReadOnlySpan<byte> DatabaseOutOfRange => "-ERR DB index is out of range\r\n"u8;
 
     public static ReadOnlySpan<byte> PlainSetOnly =>
         "-ERR the proxy supports only plain SET key value (no EX, PX, EXAT, PXAT, NX, XX, KEEPTTL or GET)\r\n"u8;

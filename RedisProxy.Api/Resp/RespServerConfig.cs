@@ -11,8 +11,8 @@ namespace RedisProxy.Api.Resp;
 /// </summary>
 internal sealed class RespServerConfig
 {
-    /// <summary>The databases served: SELECT accepts only 0, the one every key lives in.</summary>
-    public const int Databases = 1;
+    /// <summary>The databases SELECT accepts: Redis's default number.</summary>
+    public const int Databases = 16;
 
     private readonly (byte[] Name, byte[] Value)[] _parameters;
 

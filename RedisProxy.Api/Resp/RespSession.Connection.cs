@@ -9,6 +9,9 @@ internal sealed partial class RespSession
     private bool _authenticated;
     private byte[]? _name;
 
+    /// <summary>The database SELECT chose; every key of this connection belongs to it.</summary>
+    private int _database;
+
     private void Ping()
     {
         if (_arguments.Count == 1)
@@ -138,12 +141,20 @@ internal sealed partial class RespSession
             return;
         }
 
-        _writer.WriteRaw(database is >= 0 and < RespServerConfig.Databases ? RespReplies.Ok : RespReplies.DatabaseOutOfRange);
+        if (database is < 0 or >= RespServerConfig.Databases)
+        {
+            _writer.WriteRaw(RespReplies.DatabaseOutOfRange);
+            return;
+        }
+
+        _database = (int)database;
+        _writer.WriteRaw(RespReplies.Ok);
     }
 
     private void Reset()
     {
         _writer.Protocol = 2;
+        _database = 0;
         _name = null;
         _authenticated = !_server.Password.IsRequired;
         _writer.WriteRaw(RespReplies.Reset);

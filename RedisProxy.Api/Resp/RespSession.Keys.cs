@@ -18,7 +18,7 @@ internal sealed partial class RespSession
             return StartGetWhenRoomAsync();
         }
 
-        var pending = _proxy.GetAsync(_arguments.Memory(1), _closed, FrontDoor.Resp);
+        var pending = _proxy.GetAsync(_arguments.Memory(1), _database, FrontDoor.Resp, _closed);
         if (pending.IsCompletedSuccessfully && _readsInFlight.Count == 0)
         {
             // The hit path: answered synchronously from the cache, the value copied once into the pipe.
@@ -40,7 +40,7 @@ internal sealed partial class RespSession
             return;
         }
 
-        var reads = await _proxy.GetManyAsync(KeyArguments(), _closed, FrontDoor.Resp);
+        var reads = await _proxy.GetManyAsync(KeyArguments(), _database, FrontDoor.Resp, _closed);
         _writer.WriteArrayHeader(reads.Length);
         foreach (var read in reads)
         {
@@ -56,7 +56,7 @@ internal sealed partial class RespSession
         }
 
         // Read through, so the answer is Redis's and the values are cached for the GET that usually follows.
-        _writer.WriteInteger(await _proxy.CountExistingAsync(KeyArguments(), FrontDoor.Resp, _closed));
+        _writer.WriteInteger(await _proxy.CountExistingAsync(KeyArguments(), _database, FrontDoor.Resp, _closed));
     }
 
     /// <summary>Every argument after the command name, as keys; slices of the receive buffer, valid until the reply.</summary>
@@ -85,12 +85,12 @@ internal sealed partial class RespSession
         }
 
         var started = await TryStartWriteAsync(static session =>
-            session._proxy.TryStartSet(session._arguments.Memory(1), session._arguments.Memory(2), FrontDoor.Resp, session._closed) is { } set
+            session._proxy.TryStartSet(session._arguments.Memory(1), session._database, session._arguments.Memory(2), Timeout.InfiniteTimeSpan, FrontDoor.Resp, session._closed) is { } set
                 ? new PendingWrite(set, null)
                 : null);
         if (!started)
         {
-            await _proxy.SetAsync(_arguments.Memory(1), _arguments.Memory(2), _closed, FrontDoor.Resp);
+            await _proxy.SetAsync(_arguments.Memory(1), _database, _arguments.Memory(2), Timeout.InfiniteTimeSpan, FrontDoor.Resp, _closed);
             _writer.WriteRaw(RespReplies.Ok);
         }
     }
@@ -109,10 +109,10 @@ internal sealed partial class RespSession
         }
 
         var started = await TryStartWriteAsync(session =>
-            session._proxy.TryStartDelete(keys, FrontDoor.Resp, session._closed) is { } delete ? new PendingWrite(null, delete) : null);
+            session._proxy.TryStartDelete(keys, session._database, FrontDoor.Resp, session._closed) is { } delete ? new PendingWrite(null, delete) : null);
         if (!started)
         {
-            _writer.WriteInteger(await _proxy.DeleteAsync(keys, FrontDoor.Resp, _closed));
+            _writer.WriteInteger(await _proxy.DeleteAsync(keys, _database, FrontDoor.Resp, _closed));
         }
     }
 

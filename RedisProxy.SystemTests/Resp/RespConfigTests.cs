@@ -22,7 +22,7 @@ public sealed class RespConfigTests(DefaultSettingsProxy proxy) : IClassFixture<
     public static readonly (string Name, string Value)[] Defaults =
     [
         ("appendonly", "no"),
-        ("databases", "1"),
+        ("databases", "16"),
         ("maxmemory", "0"),
         ("maxmemory-policy", "allkeys-lru"),
         ("proto-max-bulk-len", "536870912"),
@@ -169,9 +169,9 @@ public sealed class RespConfigTests(DefaultSettingsProxy proxy) : IClassFixture<
         var server = client.GetServer(endpoint.Host, endpoint.Port);
         var key = ProxyApp.UniqueKey();
 
-        // databases: it knows only database 0 is served, and says so before sending anything.
-        Assert.Equal(1, server.DatabaseCount);
-        var outOfRange = await Assert.ThrowsAsync<RedisCommandException>(() => client.GetDatabase(1).StringGetAsync(key));
+        // databases: it knows how many databases are served, and refuses one beyond them before sending anything.
+        Assert.Equal(16, server.DatabaseCount);
+        var outOfRange = await Assert.ThrowsAsync<RedisCommandException>(() => client.GetDatabase(16).StringGetAsync(key));
         Assert.StartsWith("The database does not exist on the server", outOfRange.Message, StringComparison.Ordinal);
 
         // replica-read-only yes did not make it a replica: writes go to it.
