@@ -16,6 +16,7 @@ public sealed class FolderLayeringTests
         ["Configuration"] = 0,
         ["Failures"] = 0,
         ["Caching"] = 0,
+        ["Commands"] = 0,
         ["Telemetry"] = 0,
         ["Security"] = 1,
         ["Backend"] = 1,
