@@ -51,12 +51,12 @@ public sealed class CommandKeysTests(RedisCommandsFixture redis) : IClassFixture
     [Fact]
     public void Flags_say_what_a_command_does()
     {
-        Assert.True(Find("SET k v").Has(CommandFlags.Write));
-        Assert.True(Find("GET k").Has(CommandFlags.ReadOnly));
-        Assert.True(Find("CONFIG SET a b").Has(CommandFlags.Admin));
-        Assert.False(Find("CONFIG GET a").Has(CommandFlags.Write));
-        Assert.True(Find("BLPOP k 0").Has(CommandFlags.Blocking));
-        Assert.True(Find("SUBSCRIBE c").Has(CommandFlags.PubSub));
+        Assert.True(Find("SET k v").Has(CommandTraits.Write));
+        Assert.True(Find("GET k").Has(CommandTraits.ReadOnly));
+        Assert.True(Find("CONFIG SET a b").Has(CommandTraits.Admin));
+        Assert.False(Find("CONFIG GET a").Has(CommandTraits.Write));
+        Assert.True(Find("BLPOP k 0").Has(CommandTraits.Blocking));
+        Assert.True(Find("SUBSCRIBE c").Has(CommandTraits.PubSub));
         Assert.Equal("config|set", Find("config set a b").Name);
         Assert.Equal(-3, Find("SET k v").Arity);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using RedisProxy.Api.Backend;
+using RedisProxy.Api.Commands;
 using RedisProxy.Api.Failures;
 using StackExchange.Redis;
 
@@ -77,7 +78,7 @@ internal sealed class FakeBackend(FakeTimeProvider time) : IRedisBackend
         return count;
     }
 
-    public async Task SetAsync(byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, CancellationToken cancellationToken)
+    public async Task SetAsync(byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, RedisProtocol protocol, CancellationToken cancellationToken)
     {
         Execute($"SET {Text(key)}", database, () => _store[(database, Text(key))] =
             (value.ToArray(), timeToLive == Timeout.InfiniteTimeSpan ? null : time.GetUtcNow() + timeToLive));
@@ -90,6 +91,37 @@ internal sealed class FakeBackend(FakeTimeProvider time) : IRedisBackend
         await ReplyAsync();
         return removed;
     }
+
+    /// <summary>
+    /// A forwarded command, of which the fake knows APPEND, FLUSHALL and SET (any other is an unknown command); a
+    /// success is answered with +OK, a refusal with an error.
+    /// </summary>
+    public async Task<ForwardedReply> ForwardAsync(
+        string command, ReadOnlyMemory<RedisKeyOrValue> arguments, int database, RedisProtocol protocol, CancellationToken cancellationToken)
+    {
+        var args = arguments.ToArray().Select(a => a.IsKey ? (string?)a.Key : (string?)a.Value).ToArray();
+        var known = Execute($"{command.ToUpperInvariant()} {string.Join(' ', args)}".TrimEnd(), database, () =>
+        {
+            switch (command.ToUpperInvariant())
+            {
+                case "APPEND":
+                    Store(args[0]!, (Stored(args[0]!, database) ?? "") + args[1], database: database);
+                    return true;
+                case "SET":
+                    Store(args[0]!, args[1], database: database);
+                    return true;
+                case "FLUSHALL":
+                    _store.Clear();
+                    return true;
+                default:
+                    return false;
+            }
+        });
+        await ReplyAsync();
+        return known ? ForwardedReply.OfEncoded("+OK\r\n"u8.ToArray()) : ForwardedReply.OfError($"ERR unknown command '{command}'");
+    }
+
+    public Task<CommandTable> LoadCommandsAsync(CancellationToken cancellationToken) => Task.FromResult(new CommandTable([]));
 
     public static byte[] Bytes(string text) => System.Text.Encoding.UTF8.GetBytes(text);
 

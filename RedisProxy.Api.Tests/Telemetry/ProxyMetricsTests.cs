@@ -37,6 +37,7 @@ public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
             .AddLogging()
             .AddMetrics()
             .AddSingleton<IConnectionMultiplexer>(_connection)
+            .AddSingleton<IConfiguration>(configuration)
             .AddProxyCore(settings)
             .BuildServiceProvider();
 

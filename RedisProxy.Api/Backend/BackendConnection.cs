@@ -22,10 +22,13 @@ internal static class BackendConnection
 
     /// <summary>
     /// What every backend connection of the proxy shares: start and keep retrying while the backend is down, each call
-    /// bounded by BACKEND_TIMEOUT_MS, and REDIS_USER, REDIS_PASSWORD and REDIS_TLS applied.
+    /// bounded by BACKEND_TIMEOUT_MS, and REDIS_USER, REDIS_PASSWORD and REDIS_TLS applied. RESP2 unless changed; admin
+    /// commands allowed, since clients' commands are forwarded (which ones a client may send is the proxy's policy).
     /// </summary>
     public static void Configure(ConfigurationOptions redis, ProxyOptions settings)
     {
+        redis.Protocol = RedisProtocol.Resp2;
+        redis.AllowAdmin = true;
         redis.AbortOnConnectFail = false;
         redis.ConnectTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
         redis.AsyncTimeout = (int)settings.BackendTimeout.TotalMilliseconds;

@@ -27,9 +27,21 @@ internal interface IRedisBackend
     /// <summary>How many of the keys exist, of any type; a key named twice counts twice.</summary>
     Task<long> CountExistingAsync(RedisKey[] keys, int database, CancellationToken cancellationToken);
 
-    /// <summary>SET, with an expiry (EX/PX) when <paramref name="timeToLive"/> is not infinite.</summary>
-    Task SetAsync(byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, CancellationToken cancellationToken);
+    /// <summary>
+    /// SET, with an expiry (EX/PX) when <paramref name="timeToLive"/> is not infinite, on the connection of
+    /// <paramref name="protocol"/> (so it keeps its place among the same client's forwarded commands).
+    /// </summary>
+    Task SetAsync(byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, RedisProtocol protocol, CancellationToken cancellationToken);
 
     /// <summary>Deletes the keys; returns how many existed.</summary>
     Task<long> DeleteAsync(RedisKey[] keys, int database, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends a client's command as it is (keys marked as keys, so a Redis Cluster routes it) over the connection of
+    /// <paramref name="protocol"/>; the reply comes back undecoded, an error reply included.
+    /// </summary>
+    Task<ForwardedReply> ForwardAsync(string command, ReadOnlyMemory<RedisKeyOrValue> arguments, int database, RedisProtocol protocol, CancellationToken cancellationToken);
+
+    /// <summary>What the backend says of its commands (COMMAND).</summary>
+    Task<Commands.CommandTable> LoadCommandsAsync(CancellationToken cancellationToken);
 }

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
+using RedisProxy.Api.Commands;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Failures;
 using RedisProxy.Api.Telemetry;
@@ -14,7 +16,7 @@ namespace RedisProxy.Api.Backend;
 /// breaker) with its own timeout, and is measured and traced.
 /// </summary>
 internal sealed class RedisBackend(
-    IConnectionMultiplexer redis,
+    BackendConnections connections,
     [FromKeyedServices(RedisBackend.PipelineName)] ResiliencePipeline pipeline,
     ProxyMetrics metrics,
     IOptions<ProxyOptions> options,
@@ -27,17 +29,22 @@ internal sealed class RedisBackend(
     private static readonly BackendOperation SetCommand = new("set");
     private static readonly BackendOperation DelCommand = new("del");
     private static readonly BackendOperation ExistsCommand = new("exists");
+    private static readonly BackendOperation CommandCommand = new("command");
 
     /// <summary>Redis's error codes for a state that passes by itself (Redis answers them while it cannot serve yet).</summary>
     private static readonly string[] TransientErrorPrefixes = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"];
 
     private readonly TimeSpan _timeout = options.Value.BackendTimeout;
+    private readonly IConnectionMultiplexer _redis = connections.Shared;
+
+    /// <summary>The metric tag and span name of each forwarded command, made once per command name.</summary>
+    private readonly ConcurrentDictionary<string, BackendOperation> _forwarded = new(StringComparer.Ordinal);
 
     public async Task<(Lease<byte> Value, TimeSpan TimeToLive)?> GetAsync(byte[] key, int database, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunAsync(GetCommand, database, static (db, key) => GetWithTimeToLiveAsync(db, key), key, cancellationToken);
+            return await RunAsync(GetCommand, Database(database), static (db, key) => GetWithTimeToLiveAsync(db, key), key, cancellationToken);
         }
         catch (RedisServerException e) when (IsWrongType(e))
         {
@@ -46,13 +53,13 @@ internal sealed class RedisBackend(
     }
 
     public int BatchGroupOf(byte[] key) =>
-        redis.GetServers().Any(server => server.ServerType == ServerType.Cluster) ? redis.HashSlot(key) : 0;
+        _redis.GetServers().Any(server => server.ServerType == ServerType.Cluster) ? _redis.HashSlot(key) : 0;
 
     public async Task<TimedValue[]> GetManyAsync(RedisKey[] keys, int database, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunAsync(MGetCommand, database, static (db, keys) => GetManyWithTimeToLiveAsync(db, keys), keys, cancellationToken);
+            return await RunAsync(MGetCommand, Database(database), static (db, keys) => GetManyWithTimeToLiveAsync(db, keys), keys, cancellationToken);
         }
         catch (RedisServerException e) when (IsWrongType(e))
         {
@@ -61,19 +68,50 @@ internal sealed class RedisBackend(
     }
 
     public Task<long> CountExistingAsync(RedisKey[] keys, int database, CancellationToken cancellationToken) =>
-        RunAsync(ExistsCommand, database, static (db, keys) => db.KeyExistsAsync(keys), keys, cancellationToken);
+        RunAsync(ExistsCommand, Database(database), static (db, keys) => db.KeyExistsAsync(keys), keys, cancellationToken);
 
-    public Task SetAsync(byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, CancellationToken cancellationToken) =>
+    public Task SetAsync(
+        byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, RedisProtocol protocol, CancellationToken cancellationToken) =>
         RunAsync(
             SetCommand,
-            database,
+            Database(database, protocol),
             static (db, state) => db.StringSetAsync(
                 state.key, state.value, state.timeToLive == Timeout.InfiniteTimeSpan ? (TimeSpan?)null : state.timeToLive, When.Always),
             (key, value, timeToLive),
             cancellationToken);
 
     public Task<long> DeleteAsync(RedisKey[] keys, int database, CancellationToken cancellationToken) =>
-        RunAsync(DelCommand, database, static (db, keys) => db.KeyDeleteAsync(keys), keys, cancellationToken);
+        RunAsync(DelCommand, Database(database), static (db, keys) => db.KeyDeleteAsync(keys), keys, cancellationToken);
+
+    public Task<ForwardedReply> ForwardAsync(
+        string command, ReadOnlyMemory<RedisKeyOrValue> arguments, int database, RedisProtocol protocol, CancellationToken cancellationToken) =>
+        RunAsync(
+            _forwarded.GetOrAdd(command, static name => new BackendOperation(name.ToLowerInvariant())),
+            Database(database, protocol),
+            static (db, state) => ExecuteAsync(db, state.command, state.arguments),
+            (command, arguments),
+            cancellationToken);
+
+    public async Task<CommandTable> LoadCommandsAsync(CancellationToken cancellationToken) =>
+        CommandTable.Parse(await RunAsync(CommandCommand, Database(0), static (db, _) => db.ExecuteAsync("COMMAND"), 0, cancellationToken));
+
+    /// <summary>
+    /// Sends the command as the client sent it and keeps the reply undecoded; an error reply is a reply too, not a
+    /// failure. The send happens before the first await, so forwarded commands keep their order.
+    /// </summary>
+    private static async Task<ForwardedReply> ExecuteAsync(IDatabase db, string command, ReadOnlyMemory<RedisKeyOrValue> arguments)
+    {
+        try
+        {
+            return ForwardedReply.Of(await db.ExecuteRespAsync(command, arguments));
+        }
+        catch (RedisServerException e)
+        {
+            return ForwardedReply.OfError(e.Message);
+        }
+    }
+
+    private IDatabase Database(int database, RedisProtocol protocol = RedisProtocol.Resp2) => connections.For(protocol).GetDatabase(database);
 
     /// <summary>
     /// GET and PTTL sent together, in that order: Redis runs the two one after the other (it serves a client's pipelined
@@ -122,7 +160,7 @@ internal sealed class RedisBackend(
     }
 
     private async Task<TResult> RunAsync<TState, TResult>(
-        BackendOperation operation, int database, Func<IDatabase, TState, Task<TResult>> command, TState state, CancellationToken cancellationToken)
+        BackendOperation operation, IDatabase database, Func<IDatabase, TState, Task<TResult>> command, TState state, CancellationToken cancellationToken)
     {
         using var activity = ProxyTelemetry.Source.StartActivity(operation.SpanName, ActivityKind.Client);
         var started = Stopwatch.GetTimestamp();
@@ -138,7 +176,7 @@ internal sealed class RedisBackend(
                     // Polly timeout strategy would add a token source and a registration. Returned as is, not awaited
                     // in a lambda of its own: one async state machine less per backend call.
                     new ValueTask<TResult>(s.command(s.db, s.state).WaitAsync(s.timeout, s.time, token)),
-                (command, db: redis.GetDatabase(database), state, timeout: _timeout, time),
+                (command, db: database, state, timeout: _timeout, time),
                 cancellationToken);
             outcome = "ok";
             return result;
@@ -182,7 +220,7 @@ internal sealed class RedisBackend(
     {
         try
         {
-            var type = await redis.GetDatabase(database).KeyTypeAsync(key);
+            var type = await _redis.GetDatabase(database).KeyTypeAsync(key);
             return type.ToString().ToLowerInvariant();
         }
         catch (RedisException)

@@ -9,10 +9,13 @@ namespace RedisProxy.Api.Commands;
 internal sealed record CommandInfo(
     string Name,
     int Arity,
-    CommandFlags Flags,
+    CommandTraits Flags,
     IReadOnlyList<KeySpec> KeySpecs,
     (int First, int Last, int Step) LegacyKeys,
     FrozenDictionary<string, CommandInfo> Subcommands)
 {
-    public bool Has(CommandFlags flag) => (Flags & flag) == flag;
+    /// <summary>The name a client sends first: the command's own, or for a subcommand its container's.</summary>
+    public string RootName { get; } = Name.Split('|')[0];
+
+    public bool Has(CommandTraits flag) => (Flags & flag) == flag;
 }

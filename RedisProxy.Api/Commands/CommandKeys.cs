@@ -141,8 +141,8 @@ internal static class CommandKeys
     private static bool TryFindLegacy<TArgs>(CommandInfo command, TArgs args, List<KeyPosition> keys)
         where TArgs : ICommandArguments
     {
-        var writes = command.Has(CommandFlags.Write);
-        if (command.Has(CommandFlags.MovableKeys))
+        var writes = command.Has(CommandTraits.Write);
+        if (command.Has(CommandTraits.MovableKeys))
         {
             return !writes;
         }

@@ -71,18 +71,18 @@ internal sealed class CommandTable
             return null;
         }
 
-        var flags = CommandFlags.None;
+        var flags = CommandTraits.None;
         foreach (var flag in Strings(fields[2]))
         {
             flags |= flag switch
             {
-                "write" => CommandFlags.Write,
-                "readonly" => CommandFlags.ReadOnly,
-                "admin" => CommandFlags.Admin,
-                "pubsub" => CommandFlags.PubSub,
-                "blocking" => CommandFlags.Blocking,
-                "movablekeys" => CommandFlags.MovableKeys,
-                _ => CommandFlags.None,
+                "write" => CommandTraits.Write,
+                "readonly" => CommandTraits.ReadOnly,
+                "admin" => CommandTraits.Admin,
+                "pubsub" => CommandTraits.PubSub,
+                "blocking" => CommandTraits.Blocking,
+                "movablekeys" => CommandTraits.MovableKeys,
+                _ => CommandTraits.None,
             };
         }
 

@@ -78,6 +78,18 @@ public sealed class ProxyOptions
     /// </summary>
     public TimeSpan RespFrameTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// RESP_DENY_COMMANDS: more commands to refuse on the RESP port, lower-case, a subcommand as <c>config|get</c>
+    /// (like Redis's rename-command or an ACL's <c>-keys</c>); empty by default.
+    /// </summary>
+    public IReadOnlyList<string> RespDeniedCommands { get; set; } = [];
+
+    /// <summary>
+    /// RESP_ALLOW_COMMANDS: admin commands to forward after all (refused by default), e.g. <c>config|set</c>; a
+    /// command named in both lists is refused.
+    /// </summary>
+    public IReadOnlyList<string> RespAllowedCommands { get; set; } = [];
+
     /// <summary>HTTP_HEADERS_TIMEOUT_SECONDS: how long a client may take to send a request's headers (Kestrel answers 408).</summary>
     public TimeSpan HttpHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -42,6 +42,8 @@ internal static class ProxyOptionsReader
         options.RespMaxInlineBytes = reader.Integer("RESP_MAX_INLINE_BYTES", options.RespMaxInlineBytes, 16, 1024 * 1024 * 1024);
         options.RespIdleTimeout = reader.Seconds("RESP_IDLE_TIMEOUT_SECONDS", options.RespIdleTimeout, 0, MaxTimeoutSeconds);
         options.RespFrameTimeout = reader.Seconds("RESP_FRAME_TIMEOUT_SECONDS", options.RespFrameTimeout, 0, MaxTimeoutSeconds);
+        options.RespDeniedCommands = reader.CommandNames("RESP_DENY_COMMANDS");
+        options.RespAllowedCommands = reader.CommandNames("RESP_ALLOW_COMMANDS");
         options.HttpHeadersTimeout = reader.Seconds("HTTP_HEADERS_TIMEOUT_SECONDS", options.HttpHeadersTimeout, 1, MaxTimeoutSeconds);
         options.HttpKeepAliveTimeout = reader.Seconds("HTTP_KEEPALIVE_TIMEOUT_SECONDS", options.HttpKeepAliveTimeout, 1, MaxTimeoutSeconds);
         options.HttpMaxHeaderBytes = reader.Integer("HTTP_MAX_HEADER_BYTES", options.HttpMaxHeaderBytes, 1024, 16 * 1024 * 1024);
@@ -165,6 +167,28 @@ internal static class ProxyOptionsReader
             }
 
             return value;
+        }
+
+        /// <summary>Command names separated by commas or spaces (<c>keys, config|set</c>), lower-cased.</summary>
+        public string[] CommandNames(string name)
+        {
+            var raw = configuration[name];
+            if (raw is null)
+            {
+                return [];
+            }
+
+            var names = raw.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(n => n.ToLowerInvariant())
+                .ToArray();
+            var bad = names.FirstOrDefault(n => !n.All(c => char.IsAsciiLetterOrDigit(c) || c is '|' or '-' or '_' or '.'));
+            if (bad is not null)
+            {
+                problems.Add($"{name} must list command names such as 'keys, config|set' (got '{bad}').");
+                return [];
+            }
+
+            return names;
         }
 
         /// <summary>One of the enum's names, lower-case in the variable (e.g. <c>off</c>, <c>tracking</c>).</summary>

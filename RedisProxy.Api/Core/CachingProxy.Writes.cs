@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using RedisProxy.Api.Caching;
 using RedisProxy.Api.Telemetry;
+using StackExchange.Redis;
 
 namespace RedisProxy.Api.Core;
 
@@ -11,18 +12,21 @@ internal sealed partial class CachingProxy
     /// Writes the value to Redis (SET, with EX/PX when <paramref name="timeToLive"/> is not infinite), then caches it
     /// for no longer than that: a later read sees it whichever door it uses.
     /// </summary>
-    public async Task SetAsync(ReadOnlyMemory<byte> key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, FrontDoor door, CancellationToken cancellationToken)
+    public async Task SetAsync(
+        ReadOnlyMemory<byte> key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, FrontDoor door, CancellationToken cancellationToken,
+        RedisProtocol protocol = RedisProtocol.Resp2)
     {
         _metrics.Write(door, "set");
         var keyBytes = key.ToArray();
-        await WriteThroughAsync(await _gate.EnterAsync(cancellationToken), keyBytes, database, value, timeToLive, cancellationToken);
+        await WriteThroughAsync(await _gate.EnterAsync(cancellationToken), keyBytes, database, value, timeToLive, protocol, cancellationToken);
     }
 
     /// <summary>
     /// <see cref="SetAsync"/> when a backend slot is free now, else null (the caller then waits with SetAsync). The SET is
     /// sent to Redis before this returns, so writes started one after another reach Redis in that order.
     /// </summary>
-    public Task? TryStartSet(ReadOnlyMemory<byte> key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, FrontDoor door, CancellationToken cancellationToken)
+    public Task? TryStartSet(
+        ReadOnlyMemory<byte> key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, RedisProtocol protocol, FrontDoor door, CancellationToken cancellationToken)
     {
         if (!_gate.TryEnter(out var lease))
         {
@@ -30,7 +34,7 @@ internal sealed partial class CachingProxy
         }
 
         _metrics.Write(door, "set");
-        return WriteThroughAsync(lease, key.ToArray(), database, value, timeToLive, cancellationToken);
+        return WriteThroughAsync(lease, key.ToArray(), database, value, timeToLive, protocol, cancellationToken);
     }
 
     /// <summary>Deletes the keys in Redis and drops them from the cache; returns how many Redis removed.</summary>
@@ -40,21 +44,9 @@ internal sealed partial class CachingProxy
         return await DeleteThroughAsync(await _gate.EnterAsync(cancellationToken), keys, database, cancellationToken);
     }
 
-    /// <summary><see cref="DeleteAsync"/> when a backend slot is free now, else null; sent before this returns, as <see cref="TryStartSet"/>.</summary>
-    public Task<long>? TryStartDelete(IReadOnlyList<byte[]> keys, int database, FrontDoor door, CancellationToken cancellationToken)
-    {
-        if (!_gate.TryEnter(out var lease))
-        {
-            return null;
-        }
-
-        _metrics.Write(door, "del");
-        return DeleteThroughAsync(lease, keys, database, cancellationToken);
-    }
-
     /// <summary>Runs the SET on the slot it is given; everything up to the backend call runs before the first wait.</summary>
     private async Task WriteThroughAsync(
-        RateLimitLease slot, byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, CancellationToken cancellationToken)
+        RateLimitLease slot, byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, RedisProtocol protocol, CancellationToken cancellationToken)
     {
         CacheEntry entry;
         BackendCallStart start;
@@ -70,7 +62,7 @@ internal sealed partial class CachingProxy
             entry = _cache.CreateEntry(key, database, value.Span, start.Timestamp, timeToLive);
             try
             {
-                await _backend.SetAsync(key, database, entry.Value, timeToLive, cancellationToken);
+                await _backend.SetAsync(key, database, entry.Value, timeToLive, protocol, cancellationToken);
             }
             catch
             {

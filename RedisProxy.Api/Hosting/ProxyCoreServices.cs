@@ -20,7 +20,9 @@ internal static class ProxyCoreServices
         services.AddSingleton(Options.Create(settings));
         services.AddSingleton(TimeProvider.System);
         services.AddBackendResilience();
+        services.AddActivatedSingleton<BackendConnections>();
         services.AddSingleton<IRedisBackend, RedisBackend>();
+        services.AddSingleton<BackendCommands>();
         services.AddSingleton<BackendGate>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<CachingProxy>();

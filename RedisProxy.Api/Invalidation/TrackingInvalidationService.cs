@@ -40,8 +40,6 @@ internal sealed partial class TrackingInvalidationService(
     {
         var options = BackendConnection.CreateOptions(configuration, settings.Value);
         options.ClientName = _clientName;
-        // CLIENT LIST and CLIENT TRACKING are admin commands to the client library; this connection runs nothing else.
-        options.AllowAdmin = true;
         // Under RESP2 the invalidations come as pub/sub messages to the redirect target, which the library delivers per key.
         options.Protocol = RedisProtocol.Resp2;
 

@@ -1,17 +1,16 @@
 namespace RedisProxy.Api.Resp;
 
-/// <summary>The commands the proxy answers; everything else is <see cref="Unknown"/>.</summary>
+/// <summary>The commands the proxy answers itself; every other one is <see cref="Forwarded"/> to the backend.</summary>
 internal enum RespCommand
 {
-    Unknown,
+    /// <summary>Sent to the backend as it came, its reply returned as it came (see RespSession.Forwarding.cs).</summary>
+    Forwarded,
     Get,
     MGet,
     Exists,
-    Set,
-    Del,
 
-    /// <summary>DEL under the name StackExchange.Redis and others use for it; the proxy deletes the same way.</summary>
-    Unlink,
+    /// <summary>SET key value [EX|PX n], written through and cached; any other form of SET is forwarded.</summary>
+    Set,
     Ping,
     Echo,
     Hello,
@@ -20,9 +19,13 @@ internal enum RespCommand
     Quit,
     Reset,
     Client,
-    Command,
     Info,
 
-    /// <summary>CONFIG GET answers for the proxy itself; SET, RESETSTAT and REWRITE are refused.</summary>
+    /// <summary>CONFIG GET answers for the proxy itself; other subcommands are forwarded or refused.</summary>
     Config,
+    Multi,
+    Exec,
+    Discard,
+    Watch,
+    Unwatch,
 }

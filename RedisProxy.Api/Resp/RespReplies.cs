@@ -15,6 +15,8 @@ internal static class RespReplies
 
     public static ReadOnlySpan<byte> Null => "_\r\n"u8;
 
+    public static ReadOnlySpan<byte> NullArray => "*-1\r\n"u8;
+
     public static ReadOnlySpan<byte> EmptyArray => "*0\r\n"u8;
 
     public static ReadOnlySpan<byte> NoAuth => "-NOAUTH Authentication required.\r\n"u8;
@@ -39,8 +41,22 @@ internal static class RespReplies
 
     public static ReadOnlySpan<byte> DatabaseOutOfRange => "-ERR DB index is out of range\r\n"u8;
 
-    public static ReadOnlySpan<byte> PlainSetOnly =>
-        "-ERR the proxy supports only plain SET key value (no EX, PX, EXAT, PXAT, NX, XX, KEEPTTL or GET)\r\n"u8;
+    public static ReadOnlySpan<byte> MultiRefused =>
+        "-ERR 'MULTI' is not supported by the proxy yet; the commands up to EXEC or DISCARD will be refused too, so nothing of the transaction runs\r\n"u8;
+
+    public static ReadOnlySpan<byte> InRefusedTransaction =>
+        "-ERR command refused: it follows a MULTI the proxy refused (EXEC or DISCARD ends it)\r\n"u8;
+
+    public static ReadOnlySpan<byte> ExecAbortRefused => "-EXECABORT Transaction discarded because MULTI was refused by the proxy.\r\n"u8;
+
+    public static ReadOnlySpan<byte> MultiNested => "-ERR MULTI calls can not be nested\r\n"u8;
+
+    public static ReadOnlySpan<byte> ExecWithoutMulti => "-ERR EXEC without MULTI\r\n"u8;
+
+    public static ReadOnlySpan<byte> DiscardWithoutMulti => "-ERR DISCARD without MULTI\r\n"u8;
+
+    public static ReadOnlySpan<byte> WatchRefused =>
+        "-ERR 'WATCH' is not supported by the proxy yet (pub/sub, blocking commands and transactions are not forwarded)\r\n"u8;
 
     public static ReadOnlySpan<byte> BadClientName => "-ERR Client names cannot contain spaces, newlines or special characters.\r\n"u8;
 

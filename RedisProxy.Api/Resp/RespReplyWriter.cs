@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Text;
+using RedisProxy.Api.Backend;
+using RESPite.Messages;
 
 namespace RedisProxy.Api.Resp;
 
@@ -61,6 +63,17 @@ internal sealed class RespReplyWriter(PipeWriter output)
         WriteBytes(RespReplies.Crlf);
     }
 
+    /// <summary>A RESP3 verbatim string of plain text (<c>=len\r\ntxt:…</c>), as Redis answers INFO in RESP3.</summary>
+    public void WriteVerbatimText(string text)
+    {
+        var length = Encoding.UTF8.GetByteCount(text);
+        WritePrefixed((byte)'=', length + 4);
+        WriteBytes("txt:"u8);
+        Encoding.UTF8.GetBytes(text, Reserve(length));
+        _buffered += length;
+        WriteBytes(RespReplies.Crlf);
+    }
+
     /// <summary>An absent value: <c>$-1</c> in RESP2, <c>_</c> in RESP3.</summary>
     public void WriteNull() => WriteBytes(Protocol == 3 ? RespReplies.Null : RespReplies.NullBulk);
 
@@ -78,6 +91,71 @@ internal sealed class RespReplyWriter(PipeWriter output)
         else
         {
             WritePrefixed((byte)'*', pairs * 2L);
+        }
+    }
+
+    /// <summary>
+    /// A reply forwarded from the backend, byte for byte as Redis sent it: the client library hands over the reply
+    /// after its header, and the header is written again from the reply's type and length, as Redis writes it.
+    /// </summary>
+    public void WriteForwarded(ForwardedReply forwarded)
+    {
+        if (forwarded.Error is { } error)
+        {
+            WriteError(error);
+            return;
+        }
+
+        if (forwarded.Reply is null)
+        {
+            WriteBytes(forwarded.Encoded.Span);
+            return;
+        }
+
+        var reader = forwarded.Reply.Read();
+        var prefix = reader.Prefix;
+        switch (prefix)
+        {
+            case RespPrefix.Null:
+                WriteBytes(RespReplies.Null);
+                return;
+            case RespPrefix.BulkString when reader.IsNull:
+                WriteBytes(RespReplies.NullBulk);
+                return;
+            case RespPrefix.Array when reader.IsNull:
+                WriteBytes(RespReplies.NullArray);
+                return;
+            case RespPrefix.BulkString or RespPrefix.VerbatimString or RespPrefix.BulkError:
+                WritePrefixed((byte)prefix, reader.ScalarLength());
+                break;
+            case RespPrefix.Array or RespPrefix.Set or RespPrefix.Push or RespPrefix.Attribute:
+                WritePrefixed((byte)prefix, reader.AggregateLength());
+                break;
+            case RespPrefix.Map:
+                // The reader counts a map's keys and values; the header counts its pairs.
+                WritePrefixed((byte)prefix, reader.AggregateLength() / 2);
+                break;
+            default:
+                // Simple strings, errors, integers, doubles, booleans and big numbers: the prefix, then the line.
+                WriteBytes([(byte)prefix]);
+                break;
+        }
+
+        if (reader.TryGetRawSpan(out var raw))
+        {
+            WriteBytes(raw);
+            return;
+        }
+
+        // A reply that spans several buffers of the client library's.
+        var copy = ArrayPool<byte>.Shared.Rent(checked((int)reader.ProtocolBytesRemaining));
+        try
+        {
+            WriteBytes(copy.AsSpan(0, reader.CopyRawTo(copy)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 

@@ -6,10 +6,17 @@ using RedisProxy.Api.Security;
 
 namespace RedisProxy.Api.Resp;
 
-/// <summary>What every RESP session shares: the one proxy core, the limits, the password, the client registry and what CONFIG GET answers.</summary>
-internal sealed class RespServerContext(CachingProxy proxy, ClientPassword password, RespClients clients, IOptions<ProxyOptions> options, TimeProvider time)
+/// <summary>What every RESP session shares: the one proxy core, the backend's commands and the policy on them, the limits, the password, the client registry and what CONFIG GET answers.</summary>
+internal sealed class RespServerContext(
+    CachingProxy proxy, BackendCommands commands, ClientPassword password, RespClients clients, IOptions<ProxyOptions> options, TimeProvider time)
 {
     public CachingProxy Proxy { get; } = proxy;
+
+    /// <summary>What the backend says of its commands: how forwarded commands are routed and what they change.</summary>
+    public BackendCommands Commands { get; } = commands;
+
+    /// <summary>Which forwarded commands are refused.</summary>
+    public CommandPolicy Policy { get; } = new(options.Value);
 
     public ClientPassword Password { get; } = password;
 

@@ -1,18 +1,21 @@
+using System.Buffers.Text;
+using System.Text;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Telemetry;
 
 namespace RedisProxy.Api.Resp;
 
-/// <summary>The key commands: reads through the shared cache, writes through to Redis, exactly like the HTTP door.</summary>
+/// <summary>
+/// The cached commands: GET, MGET and EXISTS read through the shared cache, SET key value [EX|PX n] writes through
+/// it, exactly like the HTTP door. Their other forms are forwarded (see <see cref="Classify"/>).
+/// </summary>
 internal sealed partial class RespSession
 {
+    /// <summary>The longest EX or PX a SET may carry and still be cached; beyond, Redis judges it (it refuses overflows).</summary>
+    private const long LongestCachedSetMilliseconds = 1_000_000_000_000;
+
     private ValueTask GetAsync()
     {
-        if (!KeysFit(1, 1))
-        {
-            return ValueTask.CompletedTask;
-        }
-
         if (_readsInFlight.Count == MaxReadsInFlight)
         {
             return StartGetWhenRoomAsync();
@@ -35,11 +38,6 @@ internal sealed partial class RespSession
 
     private async ValueTask MGetAsync()
     {
-        if (!KeysFit(1, _arguments.Count - 1))
-        {
-            return;
-        }
-
         var reads = await _proxy.GetManyAsync(KeyArguments(), _database, FrontDoor.Resp, _closed);
         _writer.WriteArrayHeader(reads.Length);
         foreach (var read in reads)
@@ -48,16 +46,8 @@ internal sealed partial class RespSession
         }
     }
 
-    private async ValueTask ExistsAsync()
-    {
-        if (!KeysFit(1, _arguments.Count - 1))
-        {
-            return;
-        }
-
-        // Read through, so the answer is Redis's and the values are cached for the GET that usually follows.
+    private async ValueTask ExistsAsync() =>
         _writer.WriteInteger(await _proxy.CountExistingAsync(KeyArguments(), _database, FrontDoor.Resp, _closed));
-    }
 
     /// <summary>Every argument after the command name, as keys; slices of the receive buffer, valid until the reply.</summary>
     private ReadOnlyMemory<byte>[] KeyArguments()
@@ -73,47 +63,48 @@ internal sealed partial class RespSession
 
     private async ValueTask SetAsync()
     {
-        if (_arguments.Count != 3)
-        {
-            _writer.WriteRaw(RespReplies.PlainSetOnly);
-            return;
-        }
-
-        if (!KeysFit(1, 1))
-        {
-            return;
-        }
-
-        var started = await TryStartWriteAsync(static session =>
-            session._proxy.TryStartSet(session._arguments.Memory(1), session._database, session._arguments.Memory(2), Timeout.InfiniteTimeSpan, FrontDoor.Resp, session._closed) is { } set
+        TryReadCachedSet(out var timeToLive);
+        var started = await TryStartWriteAsync(session =>
+            session._proxy.TryStartSet(
+                session._arguments.Memory(1), session._database, session._arguments.Memory(2), timeToLive, session.Protocol, FrontDoor.Resp, session._closed) is { } set
                 ? new PendingWrite(set, null)
                 : null);
         if (!started)
         {
-            await _proxy.SetAsync(_arguments.Memory(1), _database, _arguments.Memory(2), Timeout.InfiniteTimeSpan, FrontDoor.Resp, _closed);
+            await _proxy.SetAsync(_arguments.Memory(1), _database, _arguments.Memory(2), timeToLive, FrontDoor.Resp, _closed, Protocol);
             _writer.WriteRaw(RespReplies.Ok);
         }
     }
 
-    private async ValueTask DelAsync()
+    /// <summary>
+    /// Whether this SET is one the cache writes through: <c>SET key value</c>, or with one EX or PX of a plain positive
+    /// integer (its time to live). Every other form (NX, XX, GET, KEEPTTL, EXAT, PXAT, a bad number) is forwarded,
+    /// so Redis answers it, errors included, in its own words.
+    /// </summary>
+    private bool TryReadCachedSet(out TimeSpan timeToLive)
     {
-        if (!KeysFit(1, _arguments.Count - 1))
+        timeToLive = Timeout.InfiniteTimeSpan;
+        if (_arguments.Count == 3)
         {
-            return;
+            return true;
         }
 
-        var keys = new byte[_arguments.Count - 1][];
-        for (var i = 0; i < keys.Length; i++)
+        if (_arguments.Count != 5 || !Utf8Parser.TryParse(_arguments[4], out long amount, out var used) || used != _arguments[4].Length || amount <= 0)
         {
-            keys[i] = _arguments[i + 1].ToArray();
+            return false;
         }
 
-        var started = await TryStartWriteAsync(session =>
-            session._proxy.TryStartDelete(keys, session._database, FrontDoor.Resp, session._closed) is { } delete ? new PendingWrite(null, delete) : null);
-        if (!started)
+        var unit = _arguments[3];
+        var milliseconds = Ascii.EqualsIgnoreCase(unit, "EX"u8) ? amount * 1000L
+            : Ascii.EqualsIgnoreCase(unit, "PX"u8) ? amount
+            : 0;
+        if (milliseconds <= 0 || amount > LongestCachedSetMilliseconds || milliseconds > LongestCachedSetMilliseconds)
         {
-            _writer.WriteInteger(await _proxy.DeleteAsync(keys, _database, FrontDoor.Resp, _closed));
+            return false;
         }
+
+        timeToLive = TimeSpan.FromMilliseconds(milliseconds);
+        return true;
     }
 
     private void WriteRead(ProxyRead read)
@@ -126,18 +117,6 @@ internal sealed partial class RespSession
         {
             _writer.WriteNull();
         }
-    }
-
-    /// <summary>MAX_KEY_BYTES holds on this door as on HTTP; a longer key is refused before the backend sees it.</summary>
-    private bool KeysFit(int first, int count)
-    {
-        if (AnyKeyTooLong(first, count))
-        {
-            _writer.WriteError($"ERR key longer than {_server.Settings.MaxKeyBytes} bytes (MAX_KEY_BYTES)");
-            return false;
-        }
-
-        return true;
     }
 
     private bool AnyKeyTooLong(int first, int count)
@@ -153,5 +132,6 @@ internal sealed partial class RespSession
         return false;
     }
 
+    /// <summary>Keys longer than MAX_KEY_BYTES are not cached; their commands are forwarded.</summary>
     private bool IsKeyTooLong(int argument) => _arguments.SliceOf(argument).Length > _server.Settings.MaxKeyBytes;
 }

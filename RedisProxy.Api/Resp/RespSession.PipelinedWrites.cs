@@ -1,34 +1,36 @@
-using RedisProxy.Api.Core;
+using RedisProxy.Api.Backend;
 using RedisProxy.Api.Failures;
 
 namespace RedisProxy.Api.Resp;
 
 /// <summary>
-/// Writes in a pipeline run together, as GETs do (see RespSession.PipelinedReads.cs): a SET or DEL that finds a backend
-/// slot free is sent at once, and the session goes on parsing; the replies are still written in command order. Writes
-/// reach Redis in command order, because each is sent before the next command is parsed, and one that finds every slot
-/// taken first waits for those in flight. Any other command, a GET included, first waits for every write in flight, so
-/// it sees them all, as on Redis. So a bulk load (redis-cli --pipe) is not one backend round trip per key.
+/// Writes and forwarded commands in a pipeline run together, as GETs do (see RespSession.PipelinedReads.cs): one that
+/// finds a backend slot free is sent at once, and the session goes on parsing; the replies are still written in
+/// command order. They reach Redis in command order, because each is sent before the next command is parsed, over the
+/// connection of the client's protocol, and one that finds every slot taken first waits for those in flight. Any other
+/// command, a cached GET included, first waits for every command in flight, so it sees them all, as on Redis. So a
+/// bulk load (redis-cli --pipe) is not one backend round trip per key.
 /// </summary>
 internal sealed partial class RespSession
 {
-    /// <summary>The most writes of one connection waiting on the backend at once; a longer pipeline waits for the oldest.</summary>
+    /// <summary>The most commands of one connection waiting on the backend at once; a longer pipeline waits for the oldest.</summary>
     private const int MaxWritesInFlight = 16;
 
     private readonly Queue<PendingWrite> _writesInFlight = new();
 
-    /// <summary>Whether this command can queue its reply behind the writes in flight: a SET or DEL that will be sent, not refused.</summary>
-    private bool JoinsWritesInFlight(RespCommand command) =>
+    /// <summary>Whether this command can queue its reply behind the commands in flight: a cached SET, or a forwarded command that will be sent.</summary>
+    private bool JoinsWritesInFlight(RespCommand command, ForwardPlan plan) =>
         _authenticated
+        && !_inRefusedTransaction
         && command switch
         {
-            RespCommand.Set => _arguments.Count == 3 && !IsKeyTooLong(1),
-            RespCommand.Del or RespCommand.Unlink => _arguments.Count >= 2 && !AnyKeyTooLong(1, _arguments.Count - 1),
+            RespCommand.Set => true,
+            RespCommand.Forwarded => plan.IsSent,
             _ => false,
         };
 
     /// <summary>
-    /// Sends the write now if a backend slot is free, its reply to follow in turn; else answers the writes in flight
+    /// Sends the command now if a backend slot is free, its reply to follow in turn; else answers the commands in flight
     /// first and returns false, for the caller to wait for a slot itself.
     /// </summary>
     private async ValueTask<bool> TryStartWriteAsync(Func<RespSession, PendingWrite?> start)
@@ -44,12 +46,12 @@ internal sealed partial class RespSession
             return true;
         }
 
-        // Every slot is taken: the writes sent before this one are answered first, so it cannot reach Redis before them.
+        // Every slot is taken: the commands sent before this one are answered first, so it cannot reach Redis before them.
         await AnswerWritesInFlightAsync();
         return false;
     }
 
-    /// <summary>Writes the replies of every write in flight, in order, waiting for each.</summary>
+    /// <summary>Writes the replies of every command in flight, in order, waiting for each.</summary>
     private async ValueTask AnswerWritesInFlightAsync()
     {
         while (_writesInFlight.Count > 0)
@@ -70,7 +72,8 @@ internal sealed partial class RespSession
             }
             else
             {
-                _writer.WriteInteger(await write.Delete!);
+                using var reply = await write.Forwarded!;
+                _writer.WriteForwarded(reply);
             }
         }
         catch (ProxyFailureException failure)
@@ -79,6 +82,6 @@ internal sealed partial class RespSession
         }
     }
 
-    /// <summary>A SET (<see cref="Set"/>) or a DEL (<see cref="Delete"/>) sent to the backend, its reply still to write.</summary>
-    private readonly record struct PendingWrite(Task? Set, Task<long>? Delete);
+    /// <summary>A cached SET (<see cref="Set"/>) or a forwarded command (<see cref="Forwarded"/>) sent to the backend, its reply still to write.</summary>
+    private readonly record struct PendingWrite(Task? Set, Task<ForwardedReply>? Forwarded);
 }

@@ -1,52 +1,18 @@
 using System.Text;
+using RedisProxy.Api.Core;
+using RedisProxy.Api.Failures;
+using StackExchange.Redis;
 
 namespace RedisProxy.Api.Resp;
 
-/// <summary>The server commands: COMMAND, INFO and CONFIG, enough for redis-cli and client libraries to connect cleanly.</summary>
+/// <summary>The server commands the proxy answers itself: INFO (the backend's and its own) and CONFIG (its own settings).</summary>
 internal sealed partial class RespSession
 {
-    private void Command()
-    {
-        if (_arguments.Count == 1)
-        {
-            // Command metadata is optional for clients; an empty table makes them fall back to plain commands.
-            _writer.WriteRaw(RespReplies.EmptyArray);
-            return;
-        }
-
-        var subcommand = _arguments[1];
-        if (Ascii.EqualsIgnoreCase(subcommand, "COUNT"u8))
-        {
-            _writer.WriteInteger(RespCommandTable.Count);
-        }
-        else if (Ascii.EqualsIgnoreCase(subcommand, "DOCS"u8))
-        {
-            _writer.WriteMapHeader(0);
-        }
-        else if (Ascii.EqualsIgnoreCase(subcommand, "INFO"u8))
-        {
-            _writer.WriteArrayHeader(_arguments.Count - 2);
-            for (var i = 2; i < _arguments.Count; i++)
-            {
-                _writer.WriteNull();
-            }
-        }
-        else if (Ascii.EqualsIgnoreCase(subcommand, "LIST"u8))
-        {
-            var commands = Enum.GetValues<RespCommand>().Where(c => c != RespCommand.Unknown).ToArray();
-            _writer.WriteArrayHeader(commands.Length);
-            foreach (var command in commands)
-            {
-                _writer.WriteBulk(RespCommandTable.NameOf(command));
-            }
-        }
-        else
-        {
-            _writer.WriteError($"ERR unknown subcommand '{Encoding.UTF8.GetString(subcommand)}'. Try COMMAND HELP.");
-        }
-    }
-
-    private void Info()
+    /// <summary>
+    /// INFO: the backend's own sections, as Redis writes them, then the proxy's (a <c># Proxy</c> section: its cache and
+    /// its clients). While the backend cannot be asked, the proxy's sections alone.
+    /// </summary>
+    private async ValueTask InfoAsync()
     {
         var sections = new List<string>();
         for (var i = 1; i < _arguments.Count; i++)
@@ -54,7 +20,30 @@ internal sealed partial class RespSession
             sections.Add(Encoding.UTF8.GetString(_arguments[i]).ToLowerInvariant());
         }
 
-        _writer.WriteBulk(RespServerInfo.Build(sections, _server, _server.Time));
+        string? backendText = null;
+        var plan = await PlanForwardAsync();
+        if (plan.IsSent && plan.Command is not null)
+        {
+            try
+            {
+                using var reply = await _proxy.ForwardAsync(ForwardedCommand.From(_arguments, plan.Command), _database, RedisProtocol.Resp2, _closed);
+                backendText = reply.Reply?.Read().ReadString();
+            }
+            catch (ProxyFailureException)
+            {
+                // Answered with what the proxy knows of itself.
+            }
+        }
+
+        var text = RespServerInfo.Build(sections, backendText, _server, _server.Time);
+        if (_writer.Protocol == 3)
+        {
+            _writer.WriteVerbatimText(text);
+        }
+        else
+        {
+            _writer.WriteBulk(text);
+        }
     }
 
     /// <summary>CONFIG GET, answered for the proxy itself, and HELP; what would change settings is refused.</summary>
@@ -151,34 +140,4 @@ internal sealed partial class RespSession
             _writer.WriteBulk(config.Value(selected[i]));
         }
     }
-
-    /// <summary>A command the proxy does not answer: "not supported" when it is a known Redis write or admin command.</summary>
-    private void RejectUnknown()
-    {
-        var name = _arguments[0];
-        if (Ascii.EqualsIgnoreCase(name, "POST"u8) || Ascii.EqualsIgnoreCase(name, "HOST:"u8))
-        {
-            // As Redis: an HTTP request here is likely a browser tricked into cross-protocol scripting. Close silently.
-            _closing = true;
-            return;
-        }
-
-        var refused = RefusedCommands.Match(name);
-        if (refused is not null)
-        {
-            _writer.WriteError($"ERR '{refused}' is not supported by the proxy (it serves GET, MGET, EXISTS, SET key value, DEL and UNLINK)");
-            return;
-        }
-
-        // Redis's wording, with the name and the arguments quoted and cut at 128 bytes.
-        var message = new StringBuilder("ERR unknown command '").Append(Quote(name)).Append("', with args beginning with: ");
-        for (var i = 1; i < _arguments.Count && message.Length < 128 + 64; i++)
-        {
-            message.Append('\'').Append(Quote(_arguments[i])).Append("' ");
-        }
-
-        _writer.WriteError(message.ToString());
-    }
-
-    private static string Quote(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 128)]);
 }

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Failures;
 using RedisProxy.Api.Resp.Parser;
+using StackExchange.Redis;
 
 namespace RedisProxy.Api.Resp;
 
@@ -205,22 +207,31 @@ internal sealed partial class RespSession : IDisposable
 
     private async ValueTask ExecuteAsync()
     {
-        var command = RespCommandTable.Identify(_arguments[0]);
+        var command = Classify(RespCommandTable.Identify(_arguments[0]));
+        if (command == RespCommand.Forwarded && IsCrossProtocolRequest())
+        {
+            // As Redis: an HTTP request here is likely a browser tricked into cross-protocol scripting. Close silently.
+            _closing = true;
+            return;
+        }
+
+        // What the backend says of a forwarded command, and whether it is refused: it decides whether the command
+        // may queue behind the writes in flight.
+        var plan = command == RespCommand.Forwarded && _authenticated && !_inRefusedTransaction ? await PlanForwardAsync() : default;
         if (_readsInFlight.Count > 0 && !JoinsReadsInFlight(command))
         {
             // Replies go out in command order, and a write must not overtake the reads sent before it.
             await AnswerReadsInFlightAsync();
         }
 
-        if (_writesInFlight.Count > 0 && !JoinsWritesInFlight(command))
+        if (_writesInFlight.Count > 0 && !JoinsWritesInFlight(command, plan))
         {
             // The same for writes: whatever follows them sees them, and replies after them.
             await AnswerWritesInFlightAsync();
         }
 
-        if (command == RespCommand.Unknown)
+        if (_inRefusedTransaction && AnswerInRefusedTransaction(command))
         {
-            RejectUnknown();
             return;
         }
 
@@ -241,6 +252,9 @@ internal sealed partial class RespSession : IDisposable
         {
             switch (command)
             {
+                case RespCommand.Forwarded:
+                    await ForwardAsync(plan);
+                    break;
                 case RespCommand.Get:
                     await GetAsync();
                     break;
@@ -252,9 +266,6 @@ internal sealed partial class RespSession : IDisposable
                     break;
                 case RespCommand.Set:
                     await SetAsync();
-                    break;
-                case RespCommand.Del or RespCommand.Unlink:
-                    await DelAsync();
                     break;
                 case RespCommand.Ping:
                     Ping();
@@ -281,14 +292,14 @@ internal sealed partial class RespSession : IDisposable
                 case RespCommand.Client:
                     Client();
                     break;
-                case RespCommand.Command:
-                    Command();
-                    break;
                 case RespCommand.Info:
-                    Info();
+                    await InfoAsync();
                     break;
                 case RespCommand.Config:
                     Config();
+                    break;
+                case RespCommand.Multi or RespCommand.Exec or RespCommand.Discard or RespCommand.Watch or RespCommand.Unwatch:
+                    Transaction(command);
                     break;
                 default:
                     throw new InvalidOperationException($"No handler for {command}.");
@@ -299,6 +310,24 @@ internal sealed partial class RespSession : IDisposable
             WriteFailure(failure);
         }
     }
+
+    /// <summary>
+    /// The cached commands in forms the cache does not serve are forwarded as they are: a key longer than MAX_KEY_BYTES
+    /// (not cached, so not limited), and SET with options other than one EX or PX.
+    /// </summary>
+    private RespCommand Classify(RespCommand command) => command switch
+    {
+        RespCommand.Get when _arguments.Count == 2 && IsKeyTooLong(1) => RespCommand.Forwarded,
+        RespCommand.MGet or RespCommand.Exists when _arguments.Count >= 2 && AnyKeyTooLong(1, _arguments.Count - 1) => RespCommand.Forwarded,
+        RespCommand.Set when _arguments.Count >= 3 && (IsKeyTooLong(1) || !TryReadCachedSet(out _)) => RespCommand.Forwarded,
+        _ => command,
+    };
+
+    /// <summary>The connection's protocol, which its forwarded commands' replies must come in.</summary>
+    private RedisProtocol Protocol => _writer.Protocol == 3 ? RedisProtocol.Resp3 : RedisProtocol.Resp2;
+
+    private bool IsCrossProtocolRequest() =>
+        Ascii.EqualsIgnoreCase(_arguments[0], "POST"u8) || Ascii.EqualsIgnoreCase(_arguments[0], "HOST:"u8);
 
     private void WriteFailure(ProxyFailureException failure)
     {

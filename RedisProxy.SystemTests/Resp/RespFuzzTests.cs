@@ -30,8 +30,8 @@ public sealed class RespFuzzTests(DefaultProxyApp proxy)
     [Fact]
     public async Task Random_and_mutated_frames_never_take_the_server_down()
     {
-        var before = await proxy.InfoFieldAsync("connected_clients");
-        var accepted = await proxy.InfoFieldAsync("total_connections_received");
+        var before = await proxy.InfoFieldAsync("proxy_connected_clients");
+        var accepted = await proxy.InfoFieldAsync("proxy_total_connections_received");
         var random = new Random(61_311);
         var sessions = Enumerable.Range(0, Connections)
             .Select(_ => Enumerable.Range(0, FramesPerConnection).Select(_ => Frame(random)).SelectMany(f => f).ToArray())
@@ -47,9 +47,9 @@ public sealed class RespFuzzTests(DefaultProxyApp proxy)
         await using var newcomer = await RawResp.OpenAsync(proxy.RespEndpoint);
         Assert.Equal("+PONG\r\n", await newcomer.CallAsync("PING\r\n"));
         Assert.Equal("""{"ping":"OK","status_code":200}""", await proxy.Http.GetStringAsync("/ping"));
-        await Eventually.MatchesAsync(() => proxy.InfoFieldAsync("connected_clients"), n => n == before + 1, TimeSpan.FromSeconds(20), "the fuzzing connections to be gone");
+        await Eventually.MatchesAsync(() => proxy.InfoFieldAsync("proxy_connected_clients"), n => n == before + 1, TimeSpan.FromSeconds(20), "the fuzzing connections to be gone");
         // Every fuzzing connection reached the proxy itself, not just the AppHost's port forwarder.
-        Assert.True(await proxy.InfoFieldAsync("total_connections_received") > accepted + Connections);
+        Assert.True(await proxy.InfoFieldAsync("proxy_total_connections_received") > accepted + Connections);
     }
 
     private static byte[] Frame(Random random)

@@ -64,7 +64,7 @@ public sealed class RespMalformedInputTests(DefaultProxyApp proxy)
     [Fact]
     public async Task Clients_that_hang_up_mid_frame_leave_no_connection_behind()
     {
-        var before = await proxy.InfoFieldAsync("connected_clients");
+        var before = await proxy.InfoFieldAsync("proxy_connected_clients");
         string[] halves =
         [
             "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\nonly a few bytes",
@@ -80,7 +80,7 @@ public sealed class RespMalformedInputTests(DefaultProxyApp proxy)
         }
 
         // InfoFieldAsync's own connection counts itself, as before.
-        await Eventually.MatchesAsync(() => proxy.InfoFieldAsync("connected_clients"), n => n == before, TimeSpan.FromSeconds(10), "the abandoned connections to be gone");
+        await Eventually.MatchesAsync(() => proxy.InfoFieldAsync("proxy_connected_clients"), n => n == before, TimeSpan.FromSeconds(10), "the abandoned connections to be gone");
         await using var newcomer = await RawResp.OpenAsync(proxy.RespEndpoint);
         Assert.Equal("+PONG\r\n", await newcomer.CallAsync("PING\r\n"));
     }

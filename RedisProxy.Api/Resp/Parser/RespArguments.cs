@@ -5,7 +5,7 @@ namespace RedisProxy.Api.Resp.Parser;
 /// long it is, and the session binds the frame's memory, so no argument is copied. One instance per connection,
 /// reused for every command.
 /// </summary>
-internal sealed class RespArguments
+internal sealed class RespArguments : Commands.ICommandArguments
 {
     private (int Start, int Length)[] _slices = new (int, int)[8];
 

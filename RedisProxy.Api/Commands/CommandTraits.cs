@@ -1,8 +1,8 @@
 namespace RedisProxy.Api.Commands;
 
-/// <summary>The flags of a Redis command (COMMAND's third field) that decide how the proxy treats it.</summary>
+/// <summary>What a Redis command is, from its flags (COMMAND's third field): what decides how the proxy treats it.</summary>
 [Flags]
-internal enum CommandFlags
+internal enum CommandTraits
 {
     None = 0,
 

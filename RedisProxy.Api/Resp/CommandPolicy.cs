@@ -1,0 +1,82 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using RedisProxy.Api.Commands;
+using RedisProxy.Api.Configuration;
+
+namespace RedisProxy.Api.Resp;
+
+/// <summary>
+/// Which of the backend's commands a RESP client may send through the proxy. Everything is forwarded except admin
+/// commands (refused unless RESP_ALLOW_COMMANDS names them), what RESP_DENY_COMMANDS names, and commands that would
+/// change a backend connection other clients share (subscribing, blocking, MONITOR, CLIENT beyond what the proxy
+/// answers itself), which no setting allows.
+/// </summary>
+internal sealed class CommandPolicy(ProxyOptions settings)
+{
+    /// <summary>Commands that put their connection in a mode of its own, or wait on it: not forwarded over shared connections yet.</summary>
+    private static readonly FrozenSet<string> NotForwardedYet = FrozenSet.Create(StringComparer.Ordinal,
+        "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "wait", "waitaof");
+
+    /// <summary>Commands that change or watch the backend connection itself, which the proxy's clients share.</summary>
+    private static readonly FrozenSet<string> ConnectionCommands = FrozenSet.Create(StringComparer.Ordinal,
+        "monitor", "sync", "psync", "replconf", "client", "readonly", "readwrite", "asking");
+
+    private readonly FrozenSet<string> _denied = settings.RespDeniedCommands.ToFrozenSet(StringComparer.Ordinal);
+    private readonly FrozenSet<string> _allowed = settings.RespAllowedCommands.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Why the command is refused (an error reply, without its <c>-</c>), or null when it is forwarded.</summary>
+    public string? Refusal<TArgs>(CommandInfo command, TArgs args)
+        where TArgs : ICommandArguments
+    {
+        var display = Display(command);
+        if (NotForwardedYet.Contains(command.RootName) || IsBlocking(command, args))
+        {
+            return $"ERR '{display}' is not supported by the proxy yet (pub/sub, blocking commands and transactions are not forwarded)";
+        }
+
+        if (ConnectionCommands.Contains(command.RootName))
+        {
+            return $"ERR '{display}' is not supported by the proxy (its clients share connections to the backend)";
+        }
+
+        if (_denied.Contains(command.Name) || _denied.Contains(command.RootName))
+        {
+            return $"ERR '{display}' is not allowed through the proxy (RESP_DENY_COMMANDS)";
+        }
+
+        if (command.Has(CommandTraits.Admin) && !_allowed.Contains(command.Name) && !_allowed.Contains(command.RootName))
+        {
+            return $"ERR '{display}' is not allowed through the proxy (an admin command; RESP_ALLOW_COMMANDS can allow it)";
+        }
+
+        return null;
+    }
+
+    /// <summary>XREAD and XREADGROUP are flagged blocking, but block only with a BLOCK option (before STREAMS).</summary>
+    private static bool IsBlocking<TArgs>(CommandInfo command, TArgs args)
+        where TArgs : ICommandArguments
+    {
+        if (!command.Has(CommandTraits.Blocking))
+        {
+            return false;
+        }
+
+        if (command.RootName is not ("xread" or "xreadgroup"))
+        {
+            return true;
+        }
+
+        for (var i = 1; i < args.Count && !System.Text.Ascii.EqualsIgnoreCase(args[i], "STREAMS"u8); i++)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(args[i], "BLOCK"u8))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The command as people write it: <c>CONFIG SET</c>.</summary>
+    private static string Display(CommandInfo command) => command.Name.Replace('|', ' ').ToUpper(CultureInfo.InvariantCulture);
+}
