@@ -17,14 +17,14 @@ public abstract class StandaloneProxy : IAsyncLifetime
     /// <summary>Environment variables for the API, beyond the ports and the backend.</summary>
     protected abstract IReadOnlyDictionary<string, string> Settings { get; }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Redis.StartAsync();
         _api = ApiProcess.StartOver(Redis, Settings);
         await _api.WaitUntilServingAsync(StartTimeout);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_api is not null)
         {
