@@ -17,7 +17,10 @@ namespace RedisProxy.Api.Http;
 /// </summary>
 internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> options, ClientPassword password)
 {
-    private const string AllowKey = "GET, HEAD, PUT";
+    private const string AllowKey = "GET, HEAD, PUT, DELETE";
+
+    /// <summary>The longest <c>?ttl=</c> a PUT may give, in seconds (ten years, as CACHE_EXPIRY).</summary>
+    private const double LongestTimeToLiveSeconds = 10 * 365.25 * 24 * 3600;
     private const string AllowPing = "GET, HEAD";
     private const string AllowCache = "GET, HEAD, DELETE";
     private const string AllowBatch = "GET, HEAD";
@@ -89,7 +92,9 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
                 : ReadAsync(context, key);
         }
 
-        return HttpMethods.IsPut(method) ? WriteAsync(context, key) : MethodNotAllowedAsync(context, AllowKey);
+        return HttpMethods.IsPut(method) ? WriteAsync(context, key)
+            : HttpMethods.IsDelete(method) ? DeleteAsync(context, key)
+            : MethodNotAllowedAsync(context, AllowKey);
     }
 
     /// <summary>The root is no key: with <c>?keys=</c> it is the batch read, otherwise the seed's 400.</summary>
@@ -159,14 +164,52 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
 
     private async Task WriteAsync(HttpContext context, ReadOnlyMemory<byte> key)
     {
+        if (!TryReadTimeToLive(context.Request, out var timeToLive))
+        {
+            await JsonReply.SendErrorAsync(context, StatusCodes.Status400BadRequest, "ttl must be a number of seconds greater than 0 (at most ten years)");
+            return;
+        }
+
         var value = await ReadBodyAsync(context.Request.BodyReader, context.RequestAborted);
-        await proxy.SetAsync(key, 0, value, Timeout.InfiniteTimeSpan, FrontDoor.Http, context.RequestAborted);
+        await proxy.SetAsync(key, 0, value, timeToLive, FrontDoor.Http, context.RequestAborted);
         await JsonReply.SendAsync(context, StatusCodes.Status200OK, (Key: key, Value: value), static (json, written) =>
         {
             json.WritePropertyName(JsonFieldNames.Key);
             JsonValueWriter.WriteKeyText(json, written.Key.Span);
             JsonValueWriter.WriteValue(json, written.Value);
         });
+    }
+
+    /// <summary>DELETE /{key}: deleted in Redis and dropped from the cache; 404 when Redis had no such key.</summary>
+    private async Task DeleteAsync(HttpContext context, ReadOnlyMemory<byte> key)
+    {
+        var deleted = await proxy.DeleteAsync([key.ToArray()], 0, FrontDoor.Http, context.RequestAborted) > 0;
+        await JsonReply.SendAsync(context, deleted ? StatusCodes.Status200OK : StatusCodes.Status404NotFound, (Key: key, Deleted: deleted), static (json, reply) =>
+        {
+            json.WritePropertyName(JsonFieldNames.Key);
+            JsonValueWriter.WriteKeyText(json, reply.Key.Span);
+            json.WriteBoolean(JsonFieldNames.Deleted, reply.Deleted);
+        });
+    }
+
+    /// <summary>PUT's optional <c>?ttl=seconds</c> (fractions allowed); infinite when absent.</summary>
+    private static bool TryReadTimeToLive(HttpRequest request, out TimeSpan timeToLive)
+    {
+        timeToLive = Timeout.InfiniteTimeSpan;
+        if (!request.Query.TryGetValue("ttl", out var text))
+        {
+            return true;
+        }
+
+        if (text.Count != 1
+            || !double.TryParse(text[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            || !double.IsFinite(seconds) || seconds < 0.001 || seconds > LongestTimeToLiveSeconds)
+        {
+            return false;
+        }
+
+        timeToLive = TimeSpan.FromMilliseconds(Math.Ceiling(seconds * 1000));
+        return true;
     }
 
     private static async Task<byte[]> ReadBodyAsync(PipeReader body, CancellationToken cancellationToken)

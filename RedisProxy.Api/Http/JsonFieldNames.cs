@@ -20,4 +20,5 @@ internal static class JsonFieldNames
     public static readonly JsonEncodedText Redis = JsonEncodedText.Encode("redis");
     public static readonly JsonEncodedText Base64 = JsonEncodedText.Encode("base64");
     public static readonly JsonEncodedText Results = JsonEncodedText.Encode("results");
+    public static readonly JsonEncodedText Deleted = JsonEncodedText.Encode("deleted");
 }

@@ -10,6 +10,7 @@ internal static class ContractSchemas
     public const string Value = "ValueReply";
     public const string Absent = "AbsentReply";
     public const string Written = "WrittenReply";
+    public const string Deleted = "DeletedReply";
     public const string Batch = "BatchReply";
     public const string BatchResult = "BatchResult";
     public const string Ping = "PingReply";
@@ -44,6 +45,12 @@ internal static class ContractSchemas
             ("value", ValueText()),
             ("encoding", Enumeration("Present only when the value is not valid UTF-8; the value is then base64.", "base64")),
             ("status_code", StatusCode(200))));
+
+        document.AddComponent(Deleted, Object(
+            "The key was deleted in Redis and dropped from the cache (200), or Redis had no such key (404).",
+            ("key", Text("The key as text; bytes that are not UTF-8 show as U+FFFD.")),
+            ("deleted", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Whether Redis had the key." }),
+            ("status_code", StatusCode(null))));
 
         document.AddComponent(BatchResult, Object(
             "One key of a batch read: its value (null when Redis lacks it) and source.",

@@ -79,7 +79,7 @@ internal sealed class KeyPortDocumentTransformer(IOptions<ProxyOptions> options)
                 ["304"] = ContractReplies.NotModified(),
                 ["400"] = replies.BadKey(),
                 ["404"] = replies.Reply("Redis does not have the key.", ContractSchemas.Absent, ContractReplies.CacheSource, ContractReplies.CacheControl),
-                ["405"] = replies.MethodNotAllowed("GET, HEAD, PUT"),
+                ["405"] = replies.MethodNotAllowed("GET, HEAD, PUT, DELETE"),
                 ["409"] = replies.Error("The key holds a Redis type other than a string (the error names it)."),
                 ["414"] = replies.KeyTooLong(),
                 ["503"] = replies.Overloaded(),
@@ -97,8 +97,19 @@ internal sealed class KeyPortDocumentTransformer(IOptions<ProxyOptions> options)
                 {
                     OperationId = "putKey",
                     Summary = "Write a key",
-                    Description = "Stores the request body's bytes as the value: in Redis first (SET), then in the local cache.",
-                    Parameters = [key],
+                    Description = "Stores the request body's bytes as the value: in Redis first (SET, with EX/PX when ttl is given), "
+                        + "then in the local cache, for no longer than the ttl.",
+                    Parameters =
+                    [
+                        key,
+                        new OpenApiParameter
+                        {
+                            Name = "ttl",
+                            In = ParameterLocation.Query,
+                            Description = "The key's time to live in seconds (fractions allowed); without it the key does not expire.",
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.Number, Minimum = "0.001" },
+                        },
+                    ],
                     RequestBody = new OpenApiRequestBody
                     {
                         Required = false,
@@ -112,9 +123,26 @@ internal sealed class KeyPortDocumentTransformer(IOptions<ProxyOptions> options)
                     Responses = new OpenApiResponses
                     {
                         ["200"] = replies.Reply("Written to Redis and cached.", ContractSchemas.Written),
-                        ["400"] = replies.Error("The key's percent-encoding is invalid, or the request is malformed."),
-                        ["405"] = replies.MethodNotAllowed("GET, HEAD, PUT"),
+                        ["400"] = replies.Error("The key's percent-encoding is invalid, the ttl is not a positive number of seconds, or the request is malformed."),
+                        ["405"] = replies.MethodNotAllowed("GET, HEAD, PUT, DELETE"),
                         ["413"] = replies.Error("The body is larger than the server accepts."),
+                        ["414"] = replies.KeyTooLong(),
+                        ["503"] = replies.Overloaded(),
+                        ["504"] = replies.BackendTimeout(),
+                    },
+                },
+                [HttpMethod.Delete] = new()
+                {
+                    OperationId = "deleteKey",
+                    Summary = "Delete a key",
+                    Description = "Deletes the key in Redis (DEL) and drops it from the local cache.",
+                    Parameters = [key],
+                    Responses = new OpenApiResponses
+                    {
+                        ["200"] = replies.Reply("Redis had the key; it is gone from Redis and the cache.", ContractSchemas.Deleted),
+                        ["400"] = replies.BadKey(),
+                        ["404"] = replies.Reply("Redis had no such key.", ContractSchemas.Deleted),
+                        ["405"] = replies.MethodNotAllowed("GET, HEAD, PUT, DELETE"),
                         ["414"] = replies.KeyTooLong(),
                         ["503"] = replies.Overloaded(),
                         ["504"] = replies.BackendTimeout(),

@@ -16,6 +16,7 @@ public sealed class OpenApiDocumentTests(DefaultProxyApp proxy)
         { "/{key}", "get", ["200", "304", "400", "404", "405", "409", "414", "503", "504"] },
         { "/{key}", "head", ["200", "304", "400", "404", "405", "409", "414", "503", "504"] },
         { "/{key}", "put", ["200", "400", "405", "413", "414", "503", "504"] },
+        { "/{key}", "delete", ["200", "400", "404", "405", "414", "503", "504"] },
         { "/", "get", ["200", "400", "405", "414", "503", "504"] },
         { "/", "head", ["200", "400", "405", "414", "503", "504"] },
         { "/ping", "get", ["200", "405"] },
@@ -34,8 +35,8 @@ public sealed class OpenApiDocumentTests(DefaultProxyApp proxy)
         Assert.Equal(statuses.Order(), responses.EnumerateObject().Select(status => status.Name).Order());
         foreach (var status in statuses.Where(s => s[0] is '4' or '5'))
         {
-            // A key's 404 is the contract's absent-value body; every other 4xx and 5xx is the error body.
-            var expected = status == "404" ? "/AbsentReply" : "/ErrorReply";
+            // A key's 404 is the contract's absent-value body (a delete's: the deleted body); every other 4xx and 5xx is the error body.
+            var expected = status != "404" ? "/ErrorReply" : method == "delete" ? "/DeletedReply" : "/AbsentReply";
             Assert.EndsWith(expected, ResponseSchemaReference(responses.GetProperty(status)), StringComparison.Ordinal);
         }
     }
