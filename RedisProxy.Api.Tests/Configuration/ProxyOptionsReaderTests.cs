@@ -52,6 +52,16 @@ public sealed class ProxyOptionsReaderTests
     }
 
     [Fact]
+    public void Command_lists_are_read_lower_cased_and_split_on_commas()
+    {
+        var options = Read(new() { ["RESP_DENY_COMMANDS"] = "KEYS, flushall,Object|Freq ", ["RESP_ALLOW_COMMANDS"] = "config|resetstat" });
+
+        Assert.Empty(options.Problems);
+        Assert.Equal(["keys", "flushall", "object|freq"], options.RespDeniedCommands);
+        Assert.Equal(["config|resetstat"], options.RespAllowedCommands);
+    }
+
+    [Fact]
     public void An_empty_password_is_a_problem_that_does_not_echo_the_value()
     {
         var options = Read(new() { ["PROXY_REQUIREPASS"] = "" });
@@ -112,6 +122,8 @@ public sealed class ProxyOptionsReaderTests
     [InlineData("RESP_MAX_MULTIBULK_LENGTH", "0")]
     [InlineData("RESP_MAX_MULTIBULK_LENGTH", "lots")]
     [InlineData("RESP_MAX_INLINE_BYTES", "8")]
+    [InlineData("RESP_DENY_COMMANDS", "keys;flushall")]
+    [InlineData("RESP_ALLOW_COMMANDS", "config set")]
     public void A_bad_value_is_one_problem_naming_its_variable_and_value(string name, string value)
     {
         var options = Read(new() { [name] = value });

@@ -169,7 +169,7 @@ internal static class ProxyOptionsReader
             return value;
         }
 
-        /// <summary>Command names separated by commas or spaces (<c>keys, config|set</c>), lower-cased.</summary>
+        /// <summary>Command names separated by commas (<c>keys, config|set</c>), lower-cased.</summary>
         public string[] CommandNames(string name)
         {
             var raw = configuration[name];
@@ -178,13 +178,13 @@ internal static class ProxyOptionsReader
                 return [];
             }
 
-            var names = raw.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            var names = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(n => n.ToLowerInvariant())
                 .ToArray();
             var bad = names.FirstOrDefault(n => !n.All(c => char.IsAsciiLetterOrDigit(c) || c is '|' or '-' or '_' or '.'));
             if (bad is not null)
             {
-                problems.Add($"{name} must list command names such as 'keys, config|set' (got '{bad}').");
+                problems.Add($"{name} must list command names separated by commas, a subcommand as config|set (got '{bad}').");
                 return [];
             }
 

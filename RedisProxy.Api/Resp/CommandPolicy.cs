@@ -24,6 +24,25 @@ internal sealed class CommandPolicy(ProxyOptions settings)
     private readonly FrozenSet<string> _denied = settings.RespDeniedCommands.ToFrozenSet(StringComparer.Ordinal);
     private readonly FrozenSet<string> _allowed = settings.RespAllowedCommands.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Why RESP_DENY_COMMANDS refuses the command, whichever kind it is (one the proxy answers itself included), or
+    /// null; costs nothing while the list is empty.
+    /// </summary>
+    public string? DeniedByName<TArgs>(TArgs args)
+        where TArgs : ICommandArguments
+    {
+        if (_denied.Count == 0 || args.Count == 0)
+        {
+            return null;
+        }
+
+        var name = System.Text.Encoding.ASCII.GetString(args[0]).ToLowerInvariant();
+        var subcommand = args.Count > 1 ? $"{name}|{System.Text.Encoding.ASCII.GetString(args[1]).ToLowerInvariant()}" : null;
+        return _denied.Contains(name) || (subcommand is not null && _denied.Contains(subcommand))
+            ? $"ERR '{(_denied.Contains(name) ? name : subcommand!.Replace('|', ' ')).ToUpper(CultureInfo.InvariantCulture)}' is not allowed through the proxy (RESP_DENY_COMMANDS)"
+            : null;
+    }
+
     /// <summary>Why the command is refused (an error reply, without its <c>-</c>), or null when it is forwarded.</summary>
     public string? Refusal<TArgs>(CommandInfo command, TArgs args)
         where TArgs : ICommandArguments

@@ -215,16 +215,17 @@ internal sealed partial class RespSession : IDisposable
             return;
         }
 
-        // What the backend says of a forwarded command, and whether it is refused: it decides whether the command
-        // may queue behind the writes in flight.
-        var plan = command == RespCommand.Forwarded && _authenticated && !_inRefusedTransaction ? await PlanForwardAsync() : default;
-        if (_readsInFlight.Count > 0 && !JoinsReadsInFlight(command))
+        // Whether the command is refused, and what the backend says of a forwarded one: they decide whether it may
+        // queue behind the commands in flight.
+        var denied = _server.Policy.DeniedByName(_arguments);
+        var plan = denied is null && command == RespCommand.Forwarded && _authenticated && !_inRefusedTransaction ? await PlanForwardAsync() : default;
+        if (_readsInFlight.Count > 0 && (denied is not null || !JoinsReadsInFlight(command)))
         {
             // Replies go out in command order, and a write must not overtake the reads sent before it.
             await AnswerReadsInFlightAsync();
         }
 
-        if (_writesInFlight.Count > 0 && !JoinsWritesInFlight(command, plan))
+        if (_writesInFlight.Count > 0 && (denied is not null || !JoinsWritesInFlight(command, plan)))
         {
             // The same for writes: whatever follows them sees them, and replies after them.
             await AnswerWritesInFlightAsync();
@@ -232,6 +233,12 @@ internal sealed partial class RespSession : IDisposable
 
         if (_inRefusedTransaction && AnswerInRefusedTransaction(command))
         {
+            return;
+        }
+
+        if (denied is not null)
+        {
+            _writer.WriteError(denied);
             return;
         }
 
