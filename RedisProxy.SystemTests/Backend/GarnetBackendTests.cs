@@ -1,4 +1,5 @@
 using RedisProxy.SystemTests.Infrastructure;
+using RedisProxy.SystemTests.Resp;
 
 namespace RedisProxy.SystemTests.Backend;
 
@@ -17,5 +18,19 @@ public sealed class GarnetBackendTests(GarnetProxyApp proxy) : IClassFixture<Gar
         Assert.Equal(200, (await proxy.PutAsync($"/{written}", "put")).Status);
         Assert.Equal("put", (string?)await proxy.Backend.StringGetAsync(written));
         Assert.Equal(404, (await proxy.GetJsonAsync($"/{ProxyApp.UniqueKey()}")).Status);
+    }
+
+    [Fact]
+    public async Task Commands_are_forwarded_to_garnet_and_its_writes_drop_what_is_cached()
+    {
+        var key = ProxyApp.UniqueKey();
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+
+        Assert.Equal("+OK\r\n", await raw.CallAsync(RawResp.Frame("SET", key, "1")));
+        Assert.Equal(RawResp.Bulk("1"), await raw.CallAsync(RawResp.Frame("GET", key)));
+        Assert.Equal(":2\r\n", await raw.CallAsync(RawResp.Frame("INCR", key)));
+        Assert.Equal(RawResp.Bulk("2"), await raw.CallAsync(RawResp.Frame("GET", key)));
+        Assert.Equal(":1\r\n", await raw.CallAsync(RawResp.Frame("HSET", key + ":h", "f", "v")));
+        Assert.Equal("*2\r\n$1\r\nf\r\n$1\r\nv\r\n", await raw.CallAsync(RawResp.Frame("HGETALL", key + ":h")));
     }
 }
