@@ -21,8 +21,12 @@ SCENARIOS = [
     ("http-miss-queued", "HTTP miss at the default MAX_CONCURRENT_REQUESTS=11, fewer slots than connections (information)", None, "http-miss"),
     ("resp-hit-p1", "RESP hit -P 1: proxy vs redis-server GET", 1.0, None),
     ("resp-hit-p16", "RESP hit -P 16: proxy vs redis-server GET", 1.0, None),
+    ("resp-set-p1", "RESP SET -P 1 (written through and cached): proxy vs redis-server", 0.8, None),
+    ("resp-incr-p1", "RESP INCR -P 1 (forwarded): proxy vs redis-server", 0.8, None),
+    ("resp-lpush-p1", "RESP LPUSH -P 1 (forwarded): proxy vs redis-server", 0.8, None),
+    ("resp-hset-p1", "RESP HSET -P 1 (forwarded): proxy vs redis-server", 0.8, None),
 ]
-NOT_MEASURED = "RESP front door not merged yet"
+NOT_MEASURED = "not measured in this run"
 
 
 def parse(line):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of RedisProxy against baselines measured in the same run, all on 127.0.0.1.
 #
-# Usage: bench/run.sh            (from anywhere; takes under 3 minutes, build included)
+# Usage: bench/run.sh            (from anywhere; takes under 4 minutes, build included)
 #
 # Needs, besides the .NET SDK: wrk, redis-benchmark and redis-server. On Debian they come from the packages
 # wrk, redis-tools and redis-server (apt-get install wrk redis-tools redis-server); this script installs nothing.
@@ -14,13 +14,14 @@
 # Settings (environment): BENCH_SECONDS (wrk duration per run, default 6), BENCH_WARMUP_SECONDS (wrk warm-up before
 # each run, default 6), BENCH_CONNECTIONS (default 16),
 # BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+12 must be free), BENCH_RESP_REQUESTS (default 200000;
-# times the pipeline depth, so 3.2 M at -P 16), BENCH_RESP_ROUNDS (default 3),
+# times the pipeline depth, so 3.2 M at -P 16), BENCH_RESP_ROUNDS (default 3), BENCH_FORWARD_REQUESTS (default 100000, per
+# run of each written or forwarded command: SET, INCR, LPUSH, HSET),
 # BENCH_PROXY_ENV (settings for every proxy, e.g. "PROXY_INLINE_SCHEDULING=false"; default none: the shipped defaults).
 set -euo pipefail
 
 if [[ -z "${BENCH_BOUNDED:-}" ]]; then
-  # The whole run, build included, is bounded: past 3 minutes everything is stopped.
-  BENCH_BOUNDED=1 exec timeout --signal=TERM --kill-after=10 180 "$0" "$@"
+  # The whole run, build included, is bounded: past 4 minutes everything is stopped.
+  BENCH_BOUNDED=1 exec timeout --signal=TERM --kill-after=10 240 "$0" "$@"
 fi
 
 cd "$(dirname "$0")/.."
@@ -31,6 +32,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-16}
 BASE=${BENCH_PORT_BASE:-17400}
 RESP_REQUESTS=${BENCH_RESP_REQUESTS:-200000}
 RESP_ROUNDS=${BENCH_RESP_ROUNDS:-3}
+FORWARD_REQUESTS=${BENCH_FORWARD_REQUESTS:-100000}
 read -r -a PROXY_ENV <<<"${BENCH_PROXY_ENV:-}"
 VALUE_BYTES=64
 MISS_KEYS=10000
@@ -185,12 +187,12 @@ stop "$MISS_PID" "$QUEUED_PID" "$REDIS_HTTP_PID" "$CONSTANT_PID"
 # takes the median of the rounds' ratios. Pipelined runs send RESP_REQUESTS per pipeline slot, so each lasts long enough to measure (at
 # -P 16, 200,000 requests take a tenth of a second).
 redis_benchmark() {
-  timeout 60 redis-benchmark -h 127.0.0.1 -p "$1" -c "$CONNECTIONS" -n "$2" -P "$3" -t get "${@:4}"
+  timeout 60 redis-benchmark -h 127.0.0.1 -p "$1" -c "$CONNECTIONS" -n "$2" -P "$3" -t "${TEST:-get}" "${@:4}"
 }
 
 run_redis_benchmark() {
   local scenario=$1 target=$2 pid=$3 port=$4 pipeline=$5 round=$6
-  local requests=$((RESP_REQUESTS * pipeline))
+  local requests=${REQUESTS:-$((RESP_REQUESTS * pipeline))}
   local csv before after
   before=$(cpu_ticks "$pid")
   csv=$(redis_benchmark "$port" "$requests" "$pipeline" --csv | tail -n 1)
@@ -217,8 +219,26 @@ if port_answers "$HIT_RESP"; then
       fi
     done
   done
+  # Writes and forwarded commands, at the default MAX_CONCURRENT_REQUESTS (11 backend slots for 16 connections): what
+  # an application pays for going through the proxy for everything that is not a cached read.
+  echo "== RESP writes and forwarded commands (redis-benchmark -P 1, $FORWARD_REQUESTS requests, warm-up, then $RESP_ROUNDS rounds)"
+  for test in set incr lpush hset; do
+    for port in "$HIT_RESP" "$REDIS_PORT"; do
+      TEST=$test redis_benchmark "$port" $((FORWARD_REQUESTS / 2)) 1 -q >/dev/null
+    done
+    for round in $(seq 1 "$RESP_ROUNDS"); do
+      if ((round % 2)); then order=(proxy baseline); else order=(baseline proxy); fi
+      for target in "${order[@]}"; do
+        if [[ $target == proxy ]]; then
+          TEST=$test REQUESTS=$FORWARD_REQUESTS run_redis_benchmark "resp-$test-p1" proxy "$HIT_PID" "$HIT_RESP" 1 "$round"
+        else
+          TEST=$test REQUESTS=$FORWARD_REQUESTS run_redis_benchmark "resp-$test-p1" baseline "$REDIS_PID" "$REDIS_PORT" 1 "$round"
+        fi
+      done
+    done
+  done
 else
-  echo "== RESP skipped: nothing listens on the proxy's PROXY_RESP_PORT (RESP front door not merged yet)"
+  echo "== RESP skipped: nothing listens on the proxy's PROXY_RESP_PORT"
 fi
 
 mkdir -p "$RESULTS"
