@@ -23,15 +23,29 @@ public sealed class CommandPolicyTests(RedisCommandsFixture redis) : IClassFixtu
     [InlineData("SHUTDOWN", "an admin command")]
     [InlineData("DEBUG SLEEP 0", "an admin command")]
     [InlineData("ACL SETUSER u", "an admin command")]
-    [InlineData("SUBSCRIBE c", "not supported by the proxy yet")]
-    [InlineData("BLPOP l 0", "not supported by the proxy yet")]
-    [InlineData("XREAD BLOCK 10 STREAMS s 0", "not supported by the proxy yet")]
-    [InlineData("WAIT 1 0", "not supported by the proxy yet")]
     [InlineData("MONITOR", "its clients share connections")]
     [InlineData("CLIENT KILL ID 1", "its clients share connections")]
     [InlineData("CLIENT TRACKING ON", "its clients share connections")]
     public void Admin_commands_and_what_would_change_a_shared_connection_are_refused(string command, string reason) =>
         Assert.Contains(reason, Refusal(new CommandPolicy(new ProxyOptions()), command), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("GET k", "Shared")]
+    [InlineData("XREAD STREAMS s 0", "Shared")]
+    [InlineData("PUBLISH c m", "Shared")]
+    [InlineData("SUBSCRIBE c", "Subscribe")]
+    [InlineData("PSUBSCRIBE c*", "Subscribe")]
+    [InlineData("SSUBSCRIBE c", "Subscribe")]
+    [InlineData("UNSUBSCRIBE", "Blocking")]
+    [InlineData("BLPOP l 0", "Blocking")]
+    [InlineData("BZPOPMIN z 1", "Blocking")]
+    [InlineData("XREAD BLOCK 10 STREAMS s 0", "Blocking")]
+    [InlineData("WAIT 1 0", "Blocking")]
+    public void Subscribing_and_blocking_commands_need_a_pinned_connection(string command, string route)
+    {
+        var args = new TextArguments(command);
+        Assert.Equal(route, CommandPolicy.Route(redis.Table.Find(args)!, args).ToString());
+    }
 
     [Fact]
     public void The_settings_allow_admin_commands_and_deny_any_command()

@@ -54,6 +54,12 @@ public sealed class ProxyOptions
     /// <summary>BACKEND_TIMEOUT_MS: the longest a request waits for a slot and the backend together.</summary>
     public TimeSpan BackendTimeout { get; set; } = TimeSpan.FromMilliseconds(1000);
 
+    /// <summary>
+    /// MAX_PINNED_CONNECTIONS: backend connections clients may hold for themselves at once (transactions, subscribers,
+    /// blocking commands); beyond, such a command is refused at once.
+    /// </summary>
+    public int MaxPinnedConnections { get; set; } = 64;
+
     /// <summary>MAX_KEY_BYTES: the longest key accepted, in bytes after percent-decoding.</summary>
     public int MaxKeyBytes { get; set; } = 1024;
 

@@ -36,6 +36,7 @@ internal static class ProxyOptionsReader
         options.MaxQueuedRequests = reader.Integer("MAX_QUEUED_REQUESTS", options.MaxQueuedRequests, 0, 1_000_000);
         options.BackendTimeout = TimeSpan.FromMilliseconds(
             reader.Integer("BACKEND_TIMEOUT_MS", (int)options.BackendTimeout.TotalMilliseconds, 10, 600_000));
+        options.MaxPinnedConnections = reader.Integer("MAX_PINNED_CONNECTIONS", options.MaxPinnedConnections, 0, 100_000);
         options.MaxKeyBytes = reader.Integer("MAX_KEY_BYTES", options.MaxKeyBytes, 1, 512 * 1024 * 1024);
         options.RespMaxBulkBytes = reader.Integer("RESP_MAX_BULK_BYTES", options.RespMaxBulkBytes, 1, 1024 * 1024 * 1024);
         options.RespMaxMultibulkLength = reader.Integer("RESP_MAX_MULTIBULK_LENGTH", options.RespMaxMultibulkLength, 1, int.MaxValue);

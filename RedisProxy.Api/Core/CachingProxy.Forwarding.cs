@@ -41,8 +41,11 @@ internal sealed partial class CachingProxy
         }
     }
 
-    /// <summary>Drops what the command may have changed; a command Redis refused changed nothing it did not name.</summary>
-    private void Forget(ForwardedCommand command, bool refused)
+    /// <summary>
+    /// Drops what the command may have changed, once Redis has run it (or may have): a command Redis refused changed
+    /// nothing it did not name. Commands sent over a pinned connection come here when their reply arrives.
+    /// </summary>
+    public void Forget(ForwardedCommand command, bool refused)
     {
         switch (command.Effect)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RedisProxy.Api.Backend;
+using RedisProxy.Api.Backend.Pinned;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Security;
@@ -23,6 +24,7 @@ internal static class ProxyCoreServices
         services.AddActivatedSingleton<BackendConnections>();
         services.AddSingleton<IRedisBackend, RedisBackend>();
         services.AddSingleton<BackendCommands>();
+        services.AddSingleton<PinnedConnectionPool>();
         services.AddSingleton<BackendGate>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<CachingProxy>();

@@ -6,16 +6,21 @@ using RedisProxy.Api.Configuration;
 namespace RedisProxy.Api.Resp;
 
 /// <summary>
-/// Which of the backend's commands a RESP client may send through the proxy. Everything is forwarded except admin
-/// commands (refused unless RESP_ALLOW_COMMANDS names them), what RESP_DENY_COMMANDS names, and commands that would
-/// change a backend connection other clients share (subscribing, blocking, MONITOR, CLIENT beyond what the proxy
-/// answers itself), which no setting allows.
+/// Which of the backend's commands a RESP client may send through the proxy, and over which connection. Everything is
+/// forwarded except admin commands (refused unless RESP_ALLOW_COMMANDS names them), what RESP_DENY_COMMANDS names, and
+/// commands that would change or watch a backend connection other clients share (MONITOR, CLIENT beyond what the proxy
+/// answers itself), which no setting allows. Subscribing and blocking commands go over a pinned connection.
 /// </summary>
 internal sealed class CommandPolicy(ProxyOptions settings)
 {
-    /// <summary>Commands that put their connection in a mode of its own, or wait on it: not forwarded over shared connections yet.</summary>
-    private static readonly FrozenSet<string> NotForwardedYet = FrozenSet.Create(StringComparer.Ordinal,
-        "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "wait", "waitaof");
+    /// <summary>Commands that put their connection in subscribed mode: they hold a pinned connection from then on.</summary>
+    private static readonly FrozenSet<string> Subscribing = FrozenSet.Create(StringComparer.Ordinal, "subscribe", "psubscribe", "ssubscribe");
+
+    /// <summary>Unsubscribing without a subscription: answered by Redis on a pinned connection lent for the one command.</summary>
+    private static readonly FrozenSet<string> Unsubscribing = FrozenSet.Create(StringComparer.Ordinal, "unsubscribe", "punsubscribe", "sunsubscribe");
+
+    /// <summary>Commands that wait on their connection without being flagged blocking.</summary>
+    private static readonly FrozenSet<string> Waiting = FrozenSet.Create(StringComparer.Ordinal, "wait", "waitaof");
 
     /// <summary>Commands that change or watch the backend connection itself, which the proxy's clients share.</summary>
     private static readonly FrozenSet<string> ConnectionCommands = FrozenSet.Create(StringComparer.Ordinal,
@@ -43,16 +48,18 @@ internal sealed class CommandPolicy(ProxyOptions settings)
             : null;
     }
 
+    /// <summary>Where a command the proxy does not answer itself goes: the shared connection, or a pinned one.</summary>
+    public static CommandRoute Route<TArgs>(CommandInfo command, TArgs args)
+        where TArgs : ICommandArguments =>
+        Subscribing.Contains(command.RootName) ? CommandRoute.Subscribe
+        : Unsubscribing.Contains(command.RootName) || Waiting.Contains(command.RootName) || IsBlocking(command, args) ? CommandRoute.Blocking
+        : CommandRoute.Shared;
+
     /// <summary>Why the command is refused (an error reply, without its <c>-</c>), or null when it is forwarded.</summary>
     public string? Refusal<TArgs>(CommandInfo command, TArgs args)
         where TArgs : ICommandArguments
     {
         var display = Display(command);
-        if (NotForwardedYet.Contains(command.RootName) || IsBlocking(command, args))
-        {
-            return $"ERR '{display}' is not supported by the proxy yet (pub/sub, blocking commands and transactions are not forwarded)";
-        }
-
         if (ConnectionCommands.Contains(command.RootName))
         {
             return $"ERR '{display}' is not supported by the proxy (its clients share connections to the backend)";

@@ -40,6 +40,7 @@ internal sealed class RespConnectionHandler(RespServerContext server, ILogger<Re
         }
         finally
         {
+            await session.EndAsync();
             server.Clients.Disconnect();
         }
     }

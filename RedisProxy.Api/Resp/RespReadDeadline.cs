@@ -31,6 +31,7 @@ internal sealed class RespReadDeadline : IDisposable
     private long _timerDue = long.MaxValue;
     private long _lastActivity;
     private long _frameStarted = NoFrame;
+    private bool _idleExempt;
 
     /// <param name="idleTimeout">Zero for no idle limit.</param>
     /// <param name="frameTimeout">Zero for no limit on how long one command may take to arrive.</param>
@@ -47,6 +48,16 @@ internal sealed class RespReadDeadline : IDisposable
         {
             _timer = time.CreateTimer(static deadline => ((RespReadDeadline)deadline!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>
+    /// Whether the idle limit is lifted: a subscriber waits for messages, not for its client, and Redis does not time
+    /// out pub/sub clients either.
+    /// </summary>
+    public bool IdleExempt
+    {
+        get => Volatile.Read(ref _idleExempt);
+        set => Volatile.Write(ref _idleExempt, value);
     }
 
     /// <summary>True once a deadline has passed and nothing the client sent is waiting unread: the connection should close.</summary>
@@ -148,7 +159,7 @@ internal sealed class RespReadDeadline : IDisposable
     private TimeSpan? Remaining(long now)
     {
         TimeSpan? remaining = null;
-        if (_idleTimeout > TimeSpan.Zero)
+        if (_idleTimeout > TimeSpan.Zero && !IdleExempt)
         {
             remaining = _idleTimeout - _time.GetElapsedTime(_lastActivity, now);
         }

@@ -41,8 +41,7 @@ internal static class RespReplies
 
     public static ReadOnlySpan<byte> DatabaseOutOfRange => "-ERR DB index is out of range\r\n"u8;
 
-    public static ReadOnlySpan<byte> MultiRefused =>
-        "-ERR 'MULTI' is not supported by the proxy yet; the commands up to EXEC or DISCARD will be refused too, so nothing of the transaction runs\r\n"u8;
+    public static ReadOnlySpan<byte> ExecAbortQueued => "-EXECABORT Transaction discarded because of previous errors.\r\n"u8;
 
     public static ReadOnlySpan<byte> InRefusedTransaction =>
         "-ERR command refused: it follows a MULTI the proxy refused (EXEC or DISCARD ends it)\r\n"u8;
@@ -55,8 +54,6 @@ internal static class RespReplies
 
     public static ReadOnlySpan<byte> DiscardWithoutMulti => "-ERR DISCARD without MULTI\r\n"u8;
 
-    public static ReadOnlySpan<byte> WatchRefused =>
-        "-ERR 'WATCH' is not supported by the proxy yet (pub/sub, blocking commands and transactions are not forwarded)\r\n"u8;
 
     public static ReadOnlySpan<byte> BadClientName => "-ERR Client names cannot contain spaces, newlines or special characters.\r\n"u8;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RedisProxy.Api.Backend.Pinned;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Resp.Parser;
@@ -8,8 +9,17 @@ namespace RedisProxy.Api.Resp;
 
 /// <summary>What every RESP session shares: the one proxy core, the backend's commands and the policy on them, the limits, the password, the client registry and what CONFIG GET answers.</summary>
 internal sealed class RespServerContext(
-    CachingProxy proxy, BackendCommands commands, ClientPassword password, RespClients clients, IOptions<ProxyOptions> options, TimeProvider time)
+    CachingProxy proxy,
+    BackendCommands commands,
+    PinnedConnectionPool pinned,
+    ClientPassword password,
+    RespClients clients,
+    IOptions<ProxyOptions> options,
+    TimeProvider time)
 {
+    /// <summary>The backend connections a client may hold for itself (transactions, subscribers, blocking commands).</summary>
+    public PinnedConnectionPool Pinned { get; } = pinned;
+
     public CachingProxy Proxy { get; } = proxy;
 
     /// <summary>What the backend says of its commands: how forwarded commands are routed and what they change.</summary>

@@ -21,11 +21,13 @@ internal sealed partial class RespSession
         }
         catch (ProxyFailureException failure)
         {
-            return new ForwardPlan(null, null, failure);
+            return new ForwardPlan(null, null, failure, CommandRoute.Shared);
         }
 
         var command = table.Find(_arguments);
-        return new ForwardPlan(command, command is null ? null : _server.Policy.Refusal(command, _arguments), null);
+        return command is null
+            ? new ForwardPlan(null, null, null, CommandRoute.Shared)
+            : new ForwardPlan(command, _server.Policy.Refusal(command, _arguments), null, CommandPolicy.Route(command, _arguments));
     }
 
     private async ValueTask ForwardAsync(ForwardPlan plan)
@@ -39,6 +41,12 @@ internal sealed partial class RespSession
         if (plan.Refusal is not null)
         {
             _writer.WriteError(plan.Refusal);
+            return;
+        }
+
+        if (plan.Route != CommandRoute.Shared)
+        {
+            await (plan.Route == CommandRoute.Subscribe ? SubscribeAsync(plan.Command!) : BlockAsync(plan.Command!));
             return;
         }
 
@@ -58,9 +66,9 @@ internal sealed partial class RespSession
     /// How a forwarded command goes: its entry in the backend's table (null for a command the backend does not know,
     /// which is forwarded for Redis to refuse in its own words), or why the proxy refuses it, or why it could not tell.
     /// </summary>
-    private readonly record struct ForwardPlan(CommandInfo? Command, string? Refusal, ProxyFailureException? Failure)
+    private readonly record struct ForwardPlan(CommandInfo? Command, string? Refusal, ProxyFailureException? Failure, CommandRoute Route)
     {
-        /// <summary>Whether the command will be sent (and may queue behind the commands in flight).</summary>
-        public bool IsSent => Refusal is null && Failure is null;
+        /// <summary>Whether the command will be sent over the shared connection (and may queue behind the commands in flight there).</summary>
+        public bool IsSent => Refusal is null && Failure is null && Route == CommandRoute.Shared;
     }
 }

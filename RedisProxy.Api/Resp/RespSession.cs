@@ -111,7 +111,7 @@ internal sealed partial class RespSession : IDisposable
                 _deadline.Received(completed, partialLeft);
             }
 
-            var flush = await _writer.FlushAsync(_closed);
+            var flush = IsSubscriber ? await FlushLockedAsync() : await _writer.FlushAsync(_closed);
             if (_closing || result.IsCompleted || flush.IsCompleted)
             {
                 // A request cut short by a vanished client is simply dropped with the connection.
@@ -120,8 +120,13 @@ internal sealed partial class RespSession : IDisposable
         }
     }
 
+    /// <summary>Gives back (closed) whatever backend connection the client still held; called once the connection is over.</summary>
+    public ValueTask EndAsync() => ReleasePinnedAsync();
+
     public void Dispose()
     {
+        _output.Dispose();
+        _relayStop?.Dispose();
         _deadline.Dispose();
         _assembler.Dispose();
         if (_frameCopy.Length > 0)
@@ -161,7 +166,7 @@ internal sealed partial class RespSession : IDisposable
                 await ExecuteAsync();
             }
 
-            if (_writer.UnflushedBytes > FlushThreshold)
+            if (_writer.UnflushedBytes > FlushThreshold && !IsSubscriber)
             {
                 await _writer.FlushAsync(_closed);
             }
@@ -212,6 +217,13 @@ internal sealed partial class RespSession : IDisposable
         {
             // As Redis: an HTTP request here is likely a browser tricked into cross-protocol scripting. Close silently.
             _closing = true;
+            return;
+        }
+
+        if (_pinned is not null && command is not (RespCommand.Quit or RespCommand.Reset))
+        {
+            // A transaction or a subscriber holds a backend connection: its commands go there.
+            await PinnedCommandAsync(command);
             return;
         }
 
@@ -290,10 +302,13 @@ internal sealed partial class RespSession : IDisposable
                     Select();
                     break;
                 case RespCommand.Quit:
+                    await ReleasePinnedAsync();
                     _writer.WriteRaw(RespReplies.Ok);
                     _closing = true;
                     break;
                 case RespCommand.Reset:
+                    await ReleasePinnedAsync();
+                    EndTransaction();
                     Reset();
                     break;
                 case RespCommand.Client:
@@ -306,7 +321,7 @@ internal sealed partial class RespSession : IDisposable
                     Config();
                     break;
                 case RespCommand.Multi or RespCommand.Exec or RespCommand.Discard or RespCommand.Watch or RespCommand.Unwatch:
-                    Transaction(command);
+                    await TransactionAsync(command);
                     break;
                 default:
                     throw new InvalidOperationException($"No handler for {command}.");

@@ -4,7 +4,8 @@ namespace RedisProxy.SystemTests.Conformance;
 
 /// <summary>
 /// Random commands over a few keys, from a seed: strings and counters, expiry, hashes, lists, sets, sorted sets, key
-/// commands, scripts and SELECT, with cached GETs and MGETs among them, so reads of a key follow its writes of every
+/// commands, scripts, SELECT, transactions (MULTI, EXEC, DISCARD, WATCH, UNWATCH, in any order, errors included) and
+/// blocking pops that time out, with cached GETs and MGETs among them, so reads of a key follow its writes of every
 /// family. Keys are few, so commands meet each other's keys, and each other's types (WRONGTYPE included).
 /// </summary>
 public sealed class CommandGenerator(int seed)
@@ -16,7 +17,7 @@ public sealed class CommandGenerator(int seed)
     public string[] Next()
     {
         var k = Key();
-        return _random.Next(64) switch
+        return _random.Next(72) switch
         {
             < 12 => ["GET", k],
             12 => ["MGET", k, Key(), Key()],
@@ -70,6 +71,13 @@ public sealed class CommandGenerator(int seed)
             60 => ["SELECT", Pick("0", "0", "1")],
             61 => ["SMOVE", k, Key(), Member()],
             62 => ["LLEN", k],
+            63 => ["MULTI"],
+            64 or 65 => ["EXEC"],
+            66 => ["DISCARD"],
+            67 => ["WATCH", k, Key()],
+            68 => ["UNWATCH"],
+            69 => [Pick("BLPOP", "BRPOP"), k, Key(), "0.01"],
+            70 => ["BLMOVE", k, Key(), Pick("LEFT", "RIGHT"), Pick("LEFT", "RIGHT"), "0.01"],
             _ => ["HLEN", k],
         };
     }

@@ -39,9 +39,11 @@ public sealed class DifferentialTests(DifferentialProxy proxy) : IClassFixture<D
 
         var generator = new CommandGenerator(seed);
         var random = new Random(seed);
+        var history = new List<string>();
         for (var sent = 0; sent < CommandsPerSequence;)
         {
             var batch = Enumerable.Range(0, random.Next(1, 7)).Select(_ => generator.Next()).ToArray();
+            history.Add(string.Join(" | ", batch.Select(command => string.Join(' ', command))));
             var frames = string.Concat(batch.Select(command => RawResp.Frame(command)));
             await reference.SendAsync(frames);
             await proxied.SendAsync(frames);
@@ -51,13 +53,50 @@ public sealed class DifferentialTests(DifferentialProxy proxy) : IClassFixture<D
             {
                 Assert.True(
                     Normalize(batch[i], expected[i]) == Normalize(batch[i], actual[i]),
-                    $"seed {seed}, RESP{protocol}, command {sent + i}: {string.Join(' ', batch[i])}\nredis-server: {Show(expected[i])}\nproxy:        {Show(actual[i])}");
+                    $"seed {seed}, RESP{protocol}, command {sent + i}: {string.Join(' ', batch[i])}\nredis-server: {Show(expected[i])}\nproxy:        {Show(actual[i])}"
+                    + $"\nthe batches before it, latest last:\n{string.Join('\n', history.TakeLast(25))}");
             }
 
             sent += batch.Length;
         }
 
+        // A transaction left open ends the same way on both.
+        Assert.Equal(await reference.CallAsync(RawResp.Frame("DISCARD")), await proxied.CallAsync(RawResp.Frame("DISCARD")));
         await AssertSameKeyspacesAsync(proxied, seed);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Pub_sub_frames_are_what_redis_server_sends(int protocol)
+    {
+        var reference = await PubSubScriptAsync(new Uri($"tcp://127.0.0.1:{proxy.Reference.Port}"), protocol);
+        var proxied = await PubSubScriptAsync(proxy.Api.RespEndpoint, protocol);
+
+        Assert.Equal(reference, proxied);
+    }
+
+    /// <summary>A fixed pub/sub conversation against one server: every frame the subscriber gets, in order.</summary>
+    private static async Task<List<string>> PubSubScriptAsync(Uri server, int protocol)
+    {
+        await using var subscriber = await RawResp.OpenAsync(server);
+        await using var publisher = await RawResp.OpenAsync(server);
+        await subscriber.CallAsync(RawResp.Frame("HELLO", protocol.ToString(CultureInfo.InvariantCulture)));
+        var frames = new List<string>
+        {
+            await subscriber.CallAsync(RawResp.Frame("SUBSCRIBE", "news", "sport")),
+            await subscriber.ReadReplyAsync(),
+            await subscriber.CallAsync(RawResp.Frame("PSUBSCRIBE", "n*")),
+            await subscriber.CallAsync(RawResp.Frame("PING", "hello")),
+        };
+        frames.Add(await publisher.CallAsync(RawResp.Frame("PUBLISH", "news", "one")));
+        frames.AddRange(await subscriber.ReadRepliesAsync(2));
+        frames.Add(await subscriber.CallAsync(RawResp.Frame("UNSUBSCRIBE", "sport")));
+        frames.Add(await publisher.CallAsync(RawResp.Frame("PUBLISH", "sport", "two")));
+        frames.Add(await subscriber.CallAsync(RawResp.Frame("PUNSUBSCRIBE")));
+        frames.Add(await subscriber.CallAsync(RawResp.Frame("UNSUBSCRIBE")));
+        frames.Add(await subscriber.CallAsync(RawResp.Frame("PING")));
+        return frames;
     }
 
     /// <summary>The reference's and the backing server's keyspaces hold the same, and the proxy serves what its Redis holds.</summary>
