@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using RedisProxy.Api.Backend.Pinned;
 using RedisProxy.Api.Telemetry;
 
 namespace RedisProxy.Api.Core;
@@ -10,7 +11,7 @@ namespace RedisProxy.Api.Core;
 /// </summary>
 internal sealed class CoreGauges
 {
-    public CoreGauges(IMeterFactory meterFactory, CachingProxy proxy, BackendGate gate)
+    public CoreGauges(IMeterFactory meterFactory, CachingProxy proxy, BackendGate gate, PinnedConnectionPool pinned)
     {
         var meter = meterFactory.Create(ProxyTelemetry.Name);
         meter.CreateObservableGauge("redisproxy.cache.entries", () => proxy.CachedKeys, "{entry}", "Entries in the local cache.");
@@ -20,5 +21,8 @@ internal sealed class CoreGauges
         meter.CreateObservableGauge("redisproxy.backend.in_flight", () => gate.InFlight, "{request}", "Requests holding a backend slot.");
         meter.CreateObservableGauge("redisproxy.backend.queued", () => gate.Queued, "{request}", "Requests waiting for a backend slot.");
         meter.CreateObservableCounter("redisproxy.backend.rejected", () => gate.Rejected, "{request}", "Requests refused: every backend slot busy and the queue full, or the wait too long.");
+        meter.CreateObservableGauge("redisproxy.pinned.in_use", () => pinned.InUse, "{connection}", "Backend connections held by clients (transactions, subscribers, blocking commands).");
+        meter.CreateObservableCounter("redisproxy.pinned.opened", () => pinned.Opened, "{connection}", "Pinned backend connections opened (lending an idle one opens none).");
+        meter.CreateObservableCounter("redisproxy.pinned.refused", () => pinned.Refused, "{request}", "Clients refused a pinned connection: MAX_PINNED_CONNECTIONS were lent.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using RedisProxy.Api.Backend;
+using RedisProxy.Api.Backend.Pinned;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Invalidation;
 using StackExchange.Redis;
@@ -20,12 +21,12 @@ internal static class StatusEndpoint
 
     public static IEndpointRouteBuilder MapProxyStatus(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(Path, static (IConnectionMultiplexer redis, BackendGate gate, CachingProxy proxy, CacheInvalidationState invalidation) =>
-            TypedResults.Json(Describe(redis, gate, proxy, invalidation), StatusJsonContext.Default.StatusReport));
+        endpoints.MapGet(Path, static (IConnectionMultiplexer redis, BackendGate gate, PinnedConnectionPool pinned, CachingProxy proxy, CacheInvalidationState invalidation) =>
+            TypedResults.Json(Describe(redis, gate, pinned, proxy, invalidation), StatusJsonContext.Default.StatusReport));
         return endpoints;
     }
 
-    private static StatusReport Describe(IConnectionMultiplexer redis, BackendGate gate, CachingProxy proxy, CacheInvalidationState invalidation)
+    private static StatusReport Describe(IConnectionMultiplexer redis, BackendGate gate, PinnedConnectionPool pinned, CachingProxy proxy, CacheInvalidationState invalidation)
     {
         using var process = Process.GetCurrentProcess();
         var uptime = DateTime.Now - process.StartTime;
@@ -35,7 +36,7 @@ internal static class StatusEndpoint
         return new StatusReport(
             Instance,
             Math.Round(uptime.TotalSeconds, 3),
-            DescribeBackend(redis, gate),
+            DescribeBackend(redis, gate, pinned),
             new CacheStatus(
                 proxy.CachedKeys,
                 proxy.Capacity,
@@ -66,11 +67,12 @@ internal static class StatusEndpoint
         return blocking.Index >= background.Index ? blocking : background;
     }
 
-    private static BackendStatus DescribeBackend(IConnectionMultiplexer redis, BackendGate gate)
+    private static BackendStatus DescribeBackend(IConnectionMultiplexer redis, BackendGate gate, PinnedConnectionPool pinned)
     {
         var endpoints = redis.GetEndPoints()
             .Select(endpoint => new BackendEndpointStatus(BackendEndPoints.HostAndPort(endpoint), redis.GetServer(endpoint).IsConnected))
             .ToList();
-        return new BackendStatus(redis.IsConnected, endpoints, gate.InFlight, gate.Queued, gate.Rejected);
+        return new BackendStatus(
+            redis.IsConnected, endpoints, gate.InFlight, gate.Queued, gate.Rejected, new PinnedStatus(pinned.InUse, pinned.Limit, pinned.Opened, pinned.Refused));
     }
 }

@@ -15,7 +15,13 @@ internal sealed record StatusReport(
 /// (MAX_QUEUED_REQUESTS), and refused since start because the queue was full or no slot came free in time.
 /// </summary>
 internal sealed record BackendStatus(
-    bool Connected, IReadOnlyList<BackendEndpointStatus> Endpoints, long InFlight, long Queued, long Rejected);
+    bool Connected, IReadOnlyList<BackendEndpointStatus> Endpoints, long InFlight, long Queued, long Rejected, PinnedStatus Pinned);
+
+/// <summary>
+/// The backend connections clients hold for themselves (transactions, subscribers, blocking commands): held now, the
+/// most that may be (MAX_PINNED_CONNECTIONS), opened since start, and clients refused one because all were held.
+/// </summary>
+internal sealed record PinnedStatus(int InUse, int Limit, long Opened, long Refused);
 
 internal sealed record BackendEndpointStatus(string Endpoint, bool Connected);
 

@@ -46,6 +46,8 @@ public sealed class StatusEndpointTests
         Assert.Equal(0, backendStatus.GetProperty("in_flight").GetInt64());
         Assert.Equal(0, backendStatus.GetProperty("queued").GetInt64());
         Assert.Equal(0, backendStatus.GetProperty("rejected").GetInt64());
+        var pinned = backendStatus.GetProperty("pinned");
+        Assert.Equal((0, 64, 0L, 0L), (pinned.GetProperty("in_use").GetInt32(), pinned.GetProperty("limit").GetInt32(), pinned.GetProperty("opened").GetInt64(), pinned.GetProperty("refused").GetInt64()));
         var cache = status.GetProperty("cache");
         Assert.Equal(1, cache.GetProperty("entries").GetInt32());
         Assert.Equal(7, cache.GetProperty("capacity").GetInt32());

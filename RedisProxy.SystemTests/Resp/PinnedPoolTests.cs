@@ -27,9 +27,12 @@ public sealed class PinnedPoolTests(PinnedPoolTests.OnePinnedProxy proxy) : ICla
         Assert.Equal(RawResp.Bulk("held"), await redis.CallAsync(RawResp.Frame("GET", key)));
         Assert.Equal("$-1\r\n", await redis.CallAsync(RawResp.Frame("GET", refusedKey)));
 
-        // The connection is back: the next transaction gets it.
+        // The connection is back: the next transaction gets it, and /status counted one opened, two refused.
         Assert.Equal("+OK\r\n", await other.CallAsync(RawResp.Frame("MULTI")));
         Assert.Equal("+OK\r\n", await other.CallAsync(RawResp.Frame("DISCARD")));
+        using var client = Operations.ProxyClient.For(proxy.Api);
+        var pinned = (await client.StatusAsync()).GetProperty("backend").GetProperty("pinned");
+        Assert.Equal((0, 1L, 2L), (pinned.GetProperty("in_use").GetInt32(), pinned.GetProperty("opened").GetInt64(), pinned.GetProperty("refused").GetInt64()));
     }
 
     public sealed class OnePinnedProxy : StandaloneProxy
