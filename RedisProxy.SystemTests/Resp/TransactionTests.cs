@@ -115,6 +115,24 @@ public sealed class TransactionTests(DefaultProxyApp proxy)
     }
 
     [Fact]
+    public async Task A_backend_connection_lost_mid_transaction_fails_it_and_nothing_of_it_runs()
+    {
+        var key = ProxyApp.UniqueKey();
+        await using var raw = await RawResp.OpenAsync(proxy.RespEndpoint);
+        await raw.SendAsync(RawResp.Frame("MULTI") + RawResp.Frame("SET", key, "v"));
+        Assert.Equal(["+OK\r\n", "+QUEUED\r\n"], await raw.ReadRepliesAsync(2));
+
+        var pinned = (await proxy.BackendServer.ClientListAsync()).Single(c => c.Name == "redisproxy-pinned" && c.Flags.HasFlag(ClientFlags.Transaction));
+        await proxy.BackendServer.ClientKillAsync(pinned.Id);
+
+        Assert.StartsWith("-ERR the backend connection of this transaction failed", await raw.CallAsync(RawResp.Frame("EXEC")), StringComparison.Ordinal);
+        Assert.False(await proxy.Backend.KeyExistsAsync(key));
+        // The client goes on, and a new transaction gets a connection of its own.
+        Assert.Equal("+OK\r\n", await raw.CallAsync(RawResp.Frame("MULTI")));
+        Assert.Equal("+OK\r\n", await raw.CallAsync(RawResp.Frame("DISCARD")));
+    }
+
+    [Fact]
     public async Task StackExchange_Redis_conditional_transactions_commit_or_not_as_on_redis()
     {
         var key = ProxyApp.UniqueKey();
