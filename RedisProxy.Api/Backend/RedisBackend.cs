@@ -17,6 +17,7 @@ namespace RedisProxy.Api.Backend;
 /// </summary>
 internal sealed class RedisBackend(
     BackendConnections connections,
+    ClusterSlots slots,
     [FromKeyedServices(RedisBackend.PipelineName)] ResiliencePipeline pipeline,
     ProxyMetrics metrics,
     IOptions<ProxyOptions> options,
@@ -52,14 +53,18 @@ internal sealed class RedisBackend(
         }
     }
 
-    public int BatchGroupOf(byte[] key) =>
-        _redis.GetServers().Any(server => server.ServerType == ServerType.Cluster) ? _redis.HashSlot(key) : 0;
+    public int BatchGroupOf(byte[] key) => slots.IsCluster ? slots.SlotOf(key) : 0;
 
     public async Task<TimedValue[]> GetManyAsync(RedisKey[] keys, int database, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunAsync(MGetCommand, Database(database), static (db, keys) => GetManyWithTimeToLiveAsync(db, keys), keys, cancellationToken);
+            return await RunAsync(
+                MGetCommand,
+                Database(database),
+                static (db, state) => BySlotAsync(state.keys, state.groups, GetManyWithTimeToLiveAsync, db),
+                (keys, groups: slots.BySlot(keys)),
+                cancellationToken);
         }
         catch (RedisServerException e) when (IsWrongType(e))
         {
@@ -68,7 +73,7 @@ internal sealed class RedisBackend(
     }
 
     public Task<long> CountExistingAsync(RedisKey[] keys, int database, CancellationToken cancellationToken) =>
-        RunAsync(ExistsCommand, Database(database), static (db, keys) => db.KeyExistsAsync(keys), keys, cancellationToken);
+        RunAsync(ExistsCommand, Database(database), static (db, state) => SumBySlotAsync(state.keys, state.groups, db.KeyExistsAsync), (keys, groups: slots.BySlot(keys)), cancellationToken);
 
     public Task SetAsync(
         byte[] key, int database, ReadOnlyMemory<byte> value, TimeSpan timeToLive, RedisProtocol protocol, CancellationToken cancellationToken) =>
@@ -81,19 +86,83 @@ internal sealed class RedisBackend(
             cancellationToken);
 
     public Task<long> DeleteAsync(RedisKey[] keys, int database, CancellationToken cancellationToken) =>
-        RunAsync(DelCommand, Database(database), static (db, keys) => db.KeyDeleteAsync(keys), keys, cancellationToken);
+        RunAsync(DelCommand, Database(database), static (db, state) => SumBySlotAsync(state.keys, state.groups, db.KeyDeleteAsync), (keys, groups: slots.BySlot(keys)), cancellationToken);
 
     public Task<ForwardedReply> ForwardAsync(
-        string command, ReadOnlyMemory<RedisKeyOrValue> arguments, int database, RedisProtocol protocol, CancellationToken cancellationToken) =>
-        RunAsync(
+        string command, ReadOnlyMemory<RedisKeyOrValue> arguments, int database, RedisProtocol protocol, CancellationToken cancellationToken)
+    {
+        if (slots.IsCluster && KeysOf(arguments) is { Length: > 1 } keys && slots.BySlot(keys) is { Count: > 1 } groups)
+        {
+            return SlotSplitting.CanSplit(command)
+                ? RunAsync(
+                    _forwarded.GetOrAdd(command, static name => new BackendOperation(name.ToLowerInvariant())),
+                    Database(database, protocol),
+                    static (db, state) => SlotSplitting.ForwardAsync(db, state.command, state.arguments, state.groups, state.protocol),
+                    (command, arguments, groups, protocol),
+                    cancellationToken)
+                : Task.FromResult(ForwardedReply.OfError(SlotSplitting.CrossSlot));
+        }
+
+        return RunAsync(
             _forwarded.GetOrAdd(command, static name => new BackendOperation(name.ToLowerInvariant())),
             Database(database, protocol),
             static (db, state) => ExecuteAsync(db, state.command, state.arguments),
             (command, arguments),
             cancellationToken);
+    }
 
     public async Task<CommandTable> LoadCommandsAsync(CancellationToken cancellationToken) =>
         CommandTable.Parse(await RunAsync(CommandCommand, Database(0), static (db, _) => db.ExecuteAsync("COMMAND"), 0, cancellationToken));
+
+    /// <summary>The keys among a forwarded command's arguments, in order.</summary>
+    private static RedisKey[] KeysOf(ReadOnlyMemory<RedisKeyOrValue> arguments)
+    {
+        var keys = new List<RedisKey>();
+        foreach (var argument in arguments.Span)
+        {
+            if (argument.IsKey)
+            {
+                keys.Add(argument.Key);
+            }
+        }
+
+        return [.. keys];
+    }
+
+    /// <summary>Runs <paramref name="read"/> once per slot group (all sent before any reply is awaited) and puts the results back in key order.</summary>
+    private static async Task<TimedValue[]> BySlotAsync(
+        RedisKey[] keys, List<int[]> groups, Func<IDatabase, RedisKey[], Task<TimedValue[]>> read, IDatabase db)
+    {
+        if (groups.Count == 1)
+        {
+            return await read(db, keys);
+        }
+
+        var parts = groups.Select(group => read(db, [.. group.Select(i => keys[i])])).ToArray();
+        await Task.WhenAll(parts);
+        var values = new TimedValue[keys.Length];
+        for (var g = 0; g < groups.Count; g++)
+        {
+            for (var j = 0; j < groups[g].Length; j++)
+            {
+                values[groups[g][j]] = parts[g].Result[j];
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Runs a counting command once per slot group and adds the counts.</summary>
+    private static async Task<long> SumBySlotAsync(RedisKey[] keys, List<int[]> groups, Func<RedisKey[], CommandFlags, Task<long>> count)
+    {
+        if (groups.Count == 1)
+        {
+            return await count(keys, CommandFlags.None);
+        }
+
+        var parts = groups.Select(group => count([.. group.Select(i => keys[i])], CommandFlags.None)).ToArray();
+        return (await Task.WhenAll(parts)).Sum();
+    }
 
     /// <summary>
     /// Sends the command as the client sent it and keeps the reply undecoded; an error reply is a reply too, not a

@@ -22,6 +22,7 @@ internal static class ProxyCoreServices
         services.AddSingleton(TimeProvider.System);
         services.AddBackendResilience();
         services.AddActivatedSingleton<BackendConnections>();
+        services.AddSingleton(provider => new ClusterSlots(provider.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>()));
         services.AddSingleton<IRedisBackend, RedisBackend>();
         services.AddSingleton<BackendCommands>();
         services.AddSingleton<PinnedConnectionPool>();
