@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using RedisProxy.Api.Backend;
 using RedisProxy.Api.Commands;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Tests.Commands;
@@ -76,6 +77,6 @@ public sealed class ForwardingTests : IDisposable
         Assert.True(_core.IsCached("a"));
     }
 
-    private Task<Backend.ForwardedReply> ForwardAsync(string line, CommandInfo? command) =>
+    private Task<ForwardedReply> ForwardAsync(string line, CommandInfo? command) =>
         _core.Proxy.ForwardAsync(ForwardedCommand.From(new TextArguments(line), command), 0, RedisProtocol.Resp2, CancellationToken.None);
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using RedisProxy.Api.Configuration;
 using StackExchange.Redis;
@@ -5,29 +6,195 @@ using StackExchange.Redis;
 namespace RedisProxy.Api.Backend;
 
 /// <summary>
-/// The proxy's connections to the backend, one per protocol: RESP2 (the application's shared connection) and RESP3,
-/// opened at start-up beside it. A forwarded reply goes back to the client byte for byte, so it must come in the
-/// protocol the client speaks (RESP3 maps, doubles and sets have no exact RESP2 form).
+/// The proxy's connections to the backend, one per protocol: RESP2 (the shared connection) and RESP3. A forwarded
+/// reply goes back to the client byte for byte, so it must come in the protocol the client speaks.
+/// <para>
+/// On a Sentinel deployment they are connections to the primary the sentinels name, replaced the moment a switch is
+/// announced (<see cref="SentinelWatcher"/>): the client library alone keeps writing to the old primary until it is
+/// demoted, up to ten seconds, and those writes are lost. From the moment a switch begins, only the new connections'
+/// replies count (<see cref="IsServing"/>), so a command answered by the old primary is failed rather than
+/// acknowledged; each switch raises <see cref="PrimaryChanged"/>.
+/// </para>
 /// </summary>
-internal sealed class BackendConnections : IAsyncDisposable
+internal sealed partial class BackendConnections : IAsyncDisposable
 {
-    private readonly IConnectionMultiplexer _resp2;
-    private readonly Task<ConnectionMultiplexer> _resp3;
+    /// <summary>How long a replaced connection stays open for the commands still on it.</summary>
+    private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(5);
 
-    public BackendConnections(IConnectionMultiplexer resp2, IConfiguration configuration, IOptions<ProxyOptions> options)
+    private readonly ConfigurationOptions _configured;
+    private readonly SentinelWatcher? _sentinels;
+    private readonly SemaphoreSlim _switching = new(1, 1);
+    private readonly ILogger<BackendConnections> _logger;
+    private volatile Generation _current;
+    private volatile bool _switchInProgress;
+
+    public BackendConnections(IConnectionMultiplexer resp2, IConfiguration configuration, IOptions<ProxyOptions> options, ILogger<BackendConnections> logger)
     {
-        _resp2 = resp2;
-        var resp3Options = BackendConnection.CreateOptions(configuration, options.Value);
+        _logger = logger;
+        _configured = BackendConnection.CreateOptions(configuration, options.Value);
+        var resp3Options = _configured.Clone();
         resp3Options.Protocol = RedisProtocol.Resp3;
         // Like the shared connection it keeps retrying in the background while the backend is down.
-        _resp3 = ConnectionMultiplexer.ConnectAsync(resp3Options);
+        _current = new Generation(resp2, ConnectionMultiplexer.ConnectAsync(resp3Options), Primary: null, Owned: false);
+        if (!string.IsNullOrEmpty(_configured.ServiceName))
+        {
+            _sentinels = new SentinelWatcher(_configured, FollowAsync);
+            _ = StartWatchingAsync(_sentinels);
+        }
     }
 
+    /// <summary>Raised once the connections point at a new primary (Sentinel); the cache and pinned connections must follow.</summary>
+    public event Action<EndPoint>? PrimaryChanged;
+
+    /// <summary>Whether the primary is the one the sentinels name (not whatever the client library picked).</summary>
+    public bool FollowsSentinels => _sentinels is not null;
+
     /// <summary>The shared RESP2 connection, which everything but RESP3 forwarding uses.</summary>
-    public IConnectionMultiplexer Shared => _resp2;
+    public IConnectionMultiplexer Shared => _current.Resp2;
 
     /// <summary>The connection of <paramref name="protocol"/>; in the first moments after start-up the RESP3 one may still be on its way.</summary>
-    public IConnectionMultiplexer For(RedisProtocol protocol) => protocol == RedisProtocol.Resp3 ? _resp3.GetAwaiter().GetResult() : _resp2;
+    public IConnectionMultiplexer For(RedisProtocol protocol) => protocol == RedisProtocol.Resp3 ? _current.Resp3.GetAwaiter().GetResult() : _current.Resp2;
 
-    public async ValueTask DisposeAsync() => await (await _resp3).DisposeAsync();
+    /// <summary>
+    /// Whether replies on <paramref name="connection"/> may be passed on: always, unless following sentinels, where
+    /// only the current primary's connections count, and none while a switch is under way.
+    /// </summary>
+    public bool IsServing(IConnectionMultiplexer connection)
+    {
+        if (_sentinels is null)
+        {
+            return true;
+        }
+
+        var current = _current;
+        return !_switchInProgress && (ReferenceEquals(connection, current.Resp2)
+            || (current.Resp3.IsCompletedSuccessfully && ReferenceEquals(connection, current.Resp3.Result)));
+    }
+
+    /// <summary>
+    /// The primary off a cluster: the one the sentinels name, else the connected primary the shared connection uses,
+    /// else the first endpoint configured.
+    /// </summary>
+    public EndPoint Primary()
+    {
+        var current = _current;
+        return current.Primary
+            ?? current.Resp2.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica && server.ServerType != ServerType.Sentinel)?.EndPoint
+            ?? current.Resp2.GetEndPoints().First();
+    }
+
+    /// <summary>Options for a connection of the proxy's own to the backend: the current primary's, when following sentinels.</summary>
+    public ConfigurationOptions OptionsForPrimary()
+    {
+        var options = _configured.Clone();
+        if (_current.Primary is { } primary)
+        {
+            options.EndPoints.Clear();
+            options.EndPoints.Add(primary);
+            options.ServiceName = null;
+        }
+
+        return options;
+    }
+
+    /// <summary>Asks the sentinels for the primary now, and follows it (after a READONLY reply: the primary may have moved).</summary>
+    public async Task<bool> RefreshPrimaryAsync()
+    {
+        if (_sentinels is null || await _sentinels.ResolveAsync() is not { } primary)
+        {
+            return false;
+        }
+
+        return await SwitchAsync(primary);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_sentinels is not null)
+        {
+            await _sentinels.DisposeAsync();
+        }
+
+        var current = _current;
+        await (await current.Resp3).DisposeAsync();
+        if (current.Owned)
+        {
+            await current.Resp2.DisposeAsync();
+        }
+
+        _switching.Dispose();
+    }
+
+    private async Task StartWatchingAsync(SentinelWatcher sentinels)
+    {
+        try
+        {
+            await sentinels.StartAsync();
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogNotWatching(_logger, e.Message);
+        }
+    }
+
+    private async Task FollowAsync(EndPoint primary) => await SwitchAsync(primary);
+
+    /// <summary>Points the connections at <paramref name="primary"/> unless they are there already; true when they moved.</summary>
+    private async Task<bool> SwitchAsync(EndPoint primary)
+    {
+        if (primary.Equals(_current.Primary))
+        {
+            return false;
+        }
+
+        await _switching.WaitAsync();
+        try
+        {
+            var old = _current;
+            if (primary.Equals(old.Primary))
+            {
+                return false;
+            }
+
+            _switchInProgress = true;
+            var resp2Options = _configured.Clone();
+            resp2Options.EndPoints.Clear();
+            resp2Options.EndPoints.Add(primary);
+            resp2Options.ServiceName = null;
+            var resp3Options = resp2Options.Clone();
+            resp3Options.Protocol = RedisProtocol.Resp3;
+            var resp2 = await ConnectionMultiplexer.ConnectAsync(resp2Options);
+            _current = new Generation(resp2, ConnectionMultiplexer.ConnectAsync(resp3Options), primary, Owned: true);
+            var where = BackendEndPoints.HostAndPort(primary);
+            LogSwitched(_logger, where);
+            PrimaryChanged?.Invoke(primary);
+            _ = RetireAsync(old);
+            return true;
+        }
+        finally
+        {
+            _switchInProgress = false;
+            _switching.Release();
+        }
+    }
+
+    /// <summary>Closes a replaced generation once the commands still on it have had time to end.</summary>
+    private static async Task RetireAsync(Generation old)
+    {
+        await Task.Delay(RetireAfter);
+        await (await old.Resp3).DisposeAsync();
+        if (old.Owned)
+        {
+            await old.Resp2.DisposeAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backend primary is now {Primary} (named by the sentinels)")]
+    private static partial void LogSwitched(ILogger logger, string primary);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not watch the sentinels ({Problem}); following the client library's choice of primary")]
+    private static partial void LogNotWatching(ILogger logger, string problem);
+
+    /// <summary>The connections of one primary. The first generation's RESP2 connection is the host's and is not closed here.</summary>
+    private sealed record Generation(IConnectionMultiplexer Resp2, Task<ConnectionMultiplexer> Resp3, EndPoint? Primary, bool Owned);
 }

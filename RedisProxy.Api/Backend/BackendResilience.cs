@@ -17,11 +17,14 @@ namespace RedisProxy.Api.Backend;
 internal static class BackendResilience
 {
     public static IServiceCollection AddBackendResilience(this IServiceCollection services) =>
-        services.AddKeyedSingleton(RedisBackend.PipelineName, (provider, _) => Build(
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BackendResilience).FullName!),
-            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CircuitBreakerManualControl>()
+            .AddKeyedSingleton(RedisBackend.PipelineName, (provider, _) => Build(
+                provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BackendResilience).FullName!),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<CircuitBreakerManualControl>()));
 
-    private static ResiliencePipeline Build(ILogger logger, TimeProvider time) =>
+    /// <param name="control">Closes the circuit from outside: when a new primary takes over, the failures of the old one no longer count.</param>
+    private static ResiliencePipeline Build(ILogger logger, TimeProvider time, CircuitBreakerManualControl control) =>
         new ResiliencePipelineBuilder { TimeProvider = time, Name = RedisBackend.PipelineName }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -33,6 +36,7 @@ internal static class BackendResilience
                 MinimumThroughput = 4,
                 SamplingDuration = TimeSpan.FromSeconds(5),
                 BreakDuration = TimeSpan.FromSeconds(1),
+                ManualControl = control,
                 OnOpened = args =>
                 {
                     logger.LogWarning("Backend circuit opened for {BreakDuration} after repeated failures", args.BreakDuration);

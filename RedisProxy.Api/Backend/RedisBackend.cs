@@ -36,7 +36,6 @@ internal sealed class RedisBackend(
     private static readonly string[] TransientErrorPrefixes = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"];
 
     private readonly TimeSpan _timeout = options.Value.BackendTimeout;
-    private readonly IConnectionMultiplexer _redis = connections.Shared;
 
     /// <summary>The metric tag and span name of each forwarded command, made once per command name.</summary>
     private readonly ConcurrentDictionary<string, BackendOperation> _forwarded = new(StringComparer.Ordinal);
@@ -103,12 +102,35 @@ internal sealed class RedisBackend(
                 : Task.FromResult(ForwardedReply.OfError(SlotSplitting.CrossSlot));
         }
 
-        return RunAsync(
+        var forwarding = ForwardToPrimaryAsync(command, arguments, database, protocol, cancellationToken);
+        return connections.FollowsSentinels ? RetryingAfterReadOnlyAsync(forwarding, command, arguments, database, protocol, cancellationToken) : forwarding;
+    }
+
+    private Task<ForwardedReply> ForwardToPrimaryAsync(
+        string command, ReadOnlyMemory<RedisKeyOrValue> arguments, int database, RedisProtocol protocol, CancellationToken cancellationToken) =>
+        RunAsync(
             _forwarded.GetOrAdd(command, static name => new BackendOperation(name.ToLowerInvariant())),
             Database(database, protocol),
             static (db, state) => ExecuteAsync(db, state.command, state.arguments),
             (command, arguments),
             cancellationToken);
+
+    /// <summary>
+    /// READONLY means the command went to a primary the sentinels have demoted and did not run, so it is safe to send
+    /// once more after asking the sentinels where the primary is now. Redis's own reply is passed on when the primary
+    /// has not moved.
+    /// </summary>
+    private async Task<ForwardedReply> RetryingAfterReadOnlyAsync(
+        Task<ForwardedReply> forwarding, string command, ReadOnlyMemory<RedisKeyOrValue> arguments, int database, RedisProtocol protocol, CancellationToken cancellationToken)
+    {
+        var reply = await forwarding;
+        if (reply.Error?.StartsWith("READONLY", StringComparison.Ordinal) == true && await connections.RefreshPrimaryAsync())
+        {
+            reply.Dispose();
+            return await ForwardToPrimaryAsync(command, arguments, database, protocol, cancellationToken);
+        }
+
+        return reply;
     }
 
     public async Task<CommandTable> LoadCommandsAsync(CancellationToken cancellationToken) =>
@@ -236,6 +258,12 @@ internal sealed class RedisBackend(
         var outcome = "error";
         try
         {
+            if (!connections.IsServing(database.Multiplexer))
+            {
+                outcome = "failover";
+                throw new BackendUnavailableException("the backend's primary is changing; retry");
+            }
+
             // Up to the client library's enqueue this runs on the caller's thread (the circuit breaker awaits nothing
             // while closed), so commands started one after another are sent in that order: pipelined RESP writes rely
             // on it (CachingProxy.TryStartSet). A strategy that hops threads (a Polly timeout, hedging) would break that.
@@ -247,6 +275,15 @@ internal sealed class RedisBackend(
                     new ValueTask<TResult>(s.command(s.db, s.state).WaitAsync(s.timeout, s.time, token)),
                 (command, db: database, state, timeout: _timeout, time),
                 cancellationToken);
+            if (!connections.IsServing(database.Multiplexer))
+            {
+                // Answered by a primary the sentinels have replaced since the command was sent: a write it took may
+                // never reach the new primary, so nothing it said is passed on.
+                (result as IDisposable)?.Dispose();
+                outcome = "failover";
+                throw new BackendUnavailableException("the backend's primary changed while the command was in flight; retry");
+            }
+
             outcome = "ok";
             return result;
         }
@@ -264,6 +301,14 @@ internal sealed class RedisBackend(
         {
             outcome = "unreachable";
             throw new BackendUnavailableException("the backend is unreachable", e);
+        }
+        catch (RedisServerException e) when (IsReadOnly(e) && connections.FollowsSentinels)
+        {
+            // Sent to a primary that has been demoted: the command did not run. Follow the sentinels, and let the
+            // client retry against the new primary.
+            outcome = "readonly";
+            _ = connections.RefreshPrimaryAsync();
+            throw new BackendUnavailableException("the backend's primary is changing (READONLY); retry", e);
         }
         catch (RedisServerException e) when (!IsWrongType(e))
         {
@@ -289,7 +334,7 @@ internal sealed class RedisBackend(
     {
         try
         {
-            var type = await _redis.GetDatabase(database).KeyTypeAsync(key);
+            var type = await connections.Shared.GetDatabase(database).KeyTypeAsync(key);
             return type.ToString().ToLowerInvariant();
         }
         catch (RedisException)
@@ -299,6 +344,8 @@ internal sealed class RedisBackend(
     }
 
     private static bool IsWrongType(RedisServerException e) => e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
+
+    private static bool IsReadOnly(RedisServerException e) => e.Message.StartsWith("READONLY", StringComparison.Ordinal);
 
     private static bool IsTransient(RedisServerException e) =>
         TransientErrorPrefixes.Any(prefix => e.Message.StartsWith(prefix, StringComparison.Ordinal));

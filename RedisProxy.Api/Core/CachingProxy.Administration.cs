@@ -32,10 +32,30 @@ internal sealed partial class CachingProxy
         }
     }
 
-    /// <summary>Empties the cache and detaches every read in flight (DELETE /cache, FLUSHALL, a lost invalidation channel).</summary>
+    /// <summary>Empties the cache and detaches every read in flight (DELETE /cache, FLUSHALL, a new primary).</summary>
     public void Clear()
     {
         _cache.InvalidateAll();
+        DetachAllReads();
+    }
+
+    /// <summary>The keys the cache may take from now on (see <see cref="CacheCoverage"/>); Everything until told otherwise.</summary>
+    public CacheCoverage Coverage => _cache.Coverage;
+
+    /// <summary>
+    /// Sets the keys the cache may take: those whose changes Redis reports now. Reads in flight are detached, since
+    /// what they carry may predate a change nobody reported; when keys lose cover, the cache is emptied.
+    /// </summary>
+    public void Cover(CacheCoverage coverage)
+    {
+        if (_cache.Cover(coverage))
+        {
+            DetachAllReads();
+        }
+    }
+
+    private void DetachAllReads()
+    {
         _readsInDatabase0.DetachAll();
         foreach (var reads in _readsInOtherDatabases.Values)
         {

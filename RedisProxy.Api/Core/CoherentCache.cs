@@ -5,7 +5,8 @@ namespace RedisProxy.Api.Core;
 /// <summary>
 /// The local cache behind the <see cref="KeyFence"/>: every change of the cache and every record of a change happen
 /// under one lock, so a value that was read or written before a change of its key can never enter the cache after
-/// that change. Hits go straight to the <see cref="LruCache"/>, without the lock.
+/// that change; and only keys of its <see cref="CacheCoverage"/> enter. Hits go straight to the
+/// <see cref="LruCache"/>, without the lock.
 /// </summary>
 internal sealed class CoherentCache(LruCache cache)
 {
@@ -14,6 +15,8 @@ internal sealed class CoherentCache(LruCache cache)
 
     /// <summary>Every database that has held an entry: an invalidation of a key, which names no database, covers each.</summary>
     private int[] _databases = [0];
+
+    private CacheCoverage _coverage = CacheCoverage.Everything;
 
     /// <summary>Taken by a read or write before it starts, and handed back when its value is offered to the cache.</summary>
     public long Version => _fence.Version;
@@ -76,7 +79,8 @@ internal sealed class CoherentCache(LruCache cache)
     /// <summary>
     /// Caches a value just written to Redis through the proxy, unless its key changed since
     /// <paramref name="writeStartedAt"/>: that change may have reached Redis after this write, so the key is dropped
-    /// instead and the next read fetches what Redis holds. Either way the write counts as a change of its key.
+    /// instead and the next read fetches what Redis holds. Either way the write counts as a change of its key. True
+    /// when the value was cached.
     /// </summary>
     public bool AdmitWrite(CacheEntry entry, long writeStartedAt)
     {
@@ -88,13 +92,10 @@ internal sealed class CoherentCache(LruCache cache)
             if (overtaken)
             {
                 cache.Remove(entry.Key, entry.Database);
-            }
-            else
-            {
-                Insert(entry);
+                return false;
             }
 
-            return !overtaken;
+            return Insert(entry);
         }
     }
 
@@ -121,20 +122,53 @@ internal sealed class CoherentCache(LruCache cache)
         }
     }
 
+    public CacheCoverage Coverage => _coverage;
+
+    /// <summary>
+    /// Lets only keys of <paramref name="coverage"/> enter from now on, and counts a change of every key, so no read or
+    /// write in flight caches what it carries; empties the cache if some key loses cover. False when nothing changed.
+    /// </summary>
+    public bool Cover(CacheCoverage coverage)
+    {
+        lock (_lock)
+        {
+            if (coverage.Equals(_coverage))
+            {
+                return false;
+            }
+
+            var losesCover = !_coverage.IsWithin(coverage);
+            _coverage = coverage;
+            _fence.RecordClear();
+            if (losesCover)
+            {
+                cache.Clear();
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>The live keys of a database, least recently used first.</summary>
     public CacheSnapshot Snapshot(int database) => cache.Snapshot(database);
 
     /// <summary>The fence knows keys, not databases: a change of a key counts in every database.</summary>
     private static int FenceHash(CacheEntry entry) => entry.Database == 0 ? entry.Hash : CacheIndex.Hash(entry.Key);
 
-    /// <summary>Caller holds the lock.</summary>
-    private void Insert(CacheEntry entry)
+    /// <summary>Caches the entry if its key is covered; caller holds the lock.</summary>
+    private bool Insert(CacheEntry entry)
     {
+        if (!_coverage.Covers(entry.Key))
+        {
+            return false;
+        }
+
         if (Array.IndexOf(_databases, entry.Database) < 0)
         {
             _databases = [.. _databases, entry.Database];
         }
 
         cache.Set(entry);
+        return true;
     }
 }

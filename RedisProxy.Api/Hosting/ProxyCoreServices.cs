@@ -30,6 +30,7 @@ internal static class ProxyCoreServices
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<CachingProxy>();
         services.AddActivatedSingleton<CoreGauges>();
+        services.AddActivatedSingleton<PrimarySwitch>();
         services.AddSingleton<ClientPassword>();
         return services;
     }

@@ -1,74 +1,104 @@
-using System.Globalization;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.Extensions.Options;
 using RedisProxy.Api.Backend;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
+using RedisProxy.Api.Telemetry;
 using StackExchange.Redis;
 
 namespace RedisProxy.Api.Invalidation;
 
 /// <summary>
 /// Keeps the local cache coherent with Redis (CACHE_INVALIDATION=tracking) through Redis client-side caching in
-/// broadcast mode: a dedicated RESP2 connection runs <c>CLIENT TRACKING ON BCAST REDIRECT</c> to its own subscriber
-/// connection, so Redis publishes every written key on <c>__redis__:invalidate</c> and each one is dropped here.
-/// Whenever the channel cannot be trusted (a connection failed, tracking was lost or refused) the cache is emptied
-/// instead, and again once tracking is re-armed, so a value that changed while nobody listened is never served.
+/// broadcast mode: one <see cref="InvalidationChannel"/> per primary (the one primary off a cluster, each primary of a
+/// cluster), re-armed when the primaries change (a Sentinel switch, a cluster failover, slots moving). The cache takes
+/// only keys whose primary's channel is armed (<see cref="CacheCoverage"/>): while a channel is down, its node's
+/// slots (every key, off a cluster) are neither cached nor served from the cache.
 /// </summary>
-internal sealed partial class TrackingInvalidationService(
-    IConfiguration configuration,
-    IOptions<ProxyOptions> settings,
-    CachingProxy proxy,
-    CacheInvalidationState state,
-    ILogger<TrackingInvalidationService> logger) : BackgroundService
+internal sealed partial class TrackingInvalidationService : BackgroundService, IInvalidationSink
 {
-    private static readonly RedisChannel InvalidationChannel = RedisChannel.Literal("__redis__:invalidate");
+    /// <summary>
+    /// How often the primaries are looked up and each channel's node asked whether it is still a primary: a demoted
+    /// node stays connected but no longer sees the writes, so this bounds how long a failover can go unnoticed.
+    /// </summary>
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>How often an armed channel is checked, in case a failure raised no event.</summary>
-    private static readonly TimeSpan VerifyInterval = TimeSpan.FromSeconds(2);
-
-    /// <summary>How often arming is retried while the channel is down; the cache is emptied each time.</summary>
-    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
-
-    // Unique per process, so the subscriber connection can be found in CLIENT LIST.
-    private readonly string _clientName = $"redisproxy-invalidation-{Guid.NewGuid():N}";
+    private readonly BackendConnections _connections;
+    private readonly ClusterSlots _slots;
+    private readonly CachingProxy _proxy;
+    private readonly CacheInvalidationState _state;
+    private readonly ILogger<TrackingInvalidationService> _logger;
+    private readonly TimeSpan _timeout;
     private readonly SemaphoreSlim _wakeUp = new(0);
-    private ConnectionMultiplexer? _redis;
-    private long _redirectClientId;
-    private string? _lastProblem;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<EndPoint, InvalidationChannel> _channels = [];
+    private readonly Dictionary<EndPoint, string> _problems = [];
+    private IReadOnlyList<PrimaryNode> _primaries = [];
+
+    /// <summary>Counts the Sentinel switches: channels opened for the primaries found before one are not kept.</summary>
+    private long _switches;
+
+    private long _invalidations;
+    private string? _discoveryProblem;
+
+    public TrackingInvalidationService(
+        IOptions<ProxyOptions> settings,
+        BackendConnections connections,
+        ClusterSlots slots,
+        CachingProxy proxy,
+        CacheInvalidationState state,
+        IMeterFactory meterFactory,
+        ILogger<TrackingInvalidationService> logger)
+    {
+        _connections = connections;
+        _slots = slots;
+        _proxy = proxy;
+        _state = state;
+        _logger = logger;
+        _timeout = settings.Value.BackendTimeout;
+
+        // Nothing is cached until a channel is armed: before that, nobody would hear of a change.
+        proxy.Cover(CacheCoverage.Nothing);
+        var meter = meterFactory.Create(ProxyTelemetry.Name);
+        meter.CreateObservableGauge("redisproxy.invalidation.channels", ObserveChannels, "{channel}", "Invalidation channels per primary: 1 armed, 0 down.");
+        meter.CreateObservableCounter("redisproxy.invalidation.keys", () => Interlocked.Read(ref _invalidations), "{key}", "Keys Redis reported written, each dropped from the cache.");
+    }
+
+    public void Invalidate(List<byte[]> keys)
+    {
+        foreach (var key in keys)
+        {
+            _proxy.Invalidate(key);
+        }
+
+        Interlocked.Add(ref _invalidations, keys.Count);
+    }
+
+    // FLUSHALL or FLUSHDB on a primary; one node's flush empties the whole cache, which is never wrong.
+    public void InvalidateAll() => _proxy.Clear();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = BackendConnection.CreateOptions(configuration, settings.Value);
-        options.ClientName = _clientName;
-        // Under RESP2 the invalidations come as pub/sub messages to the redirect target, which the library delivers per key.
-        options.Protocol = RedisProtocol.Resp2;
-
-        _redis = await ConnectionMultiplexer.ConnectAsync(options);
-        _redis.ConnectionFailed += OnConnectionFailed;
-        _redis.ConnectionRestored += OnConnectionRestored;
-        LogStarting(logger);
-
+        _connections.PrimaryChanged += OnPrimaryChanged;
+        LogStarting(_logger);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (state.IsActive)
-                {
-                    await VerifyAsync(_redis);
-                }
-                else
-                {
-                    await ArmAsync(_redis);
-                }
+                await ReconcileAsync(stoppingToken);
             }
             catch (Exception e) when (e is RedisException or TimeoutException or InvalidOperationException)
             {
-                MarkDown(e.Message);
+                NoteDiscoveryProblem(e.Message);
             }
 
             try
             {
-                await _wakeUp.WaitAsync(state.IsActive ? VerifyInterval : RetryInterval, stoppingToken);
+                await _wakeUp.WaitAsync(CheckInterval, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -79,15 +109,21 @@ internal sealed partial class TrackingInvalidationService(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _connections.PrimaryChanged -= OnPrimaryChanged;
         await base.StopAsync(cancellationToken);
         // Requests still draining must not be answered from a cache nobody keeps coherent any more.
-        state.MarkInactive();
-        proxy.Clear();
-        if (_redis is not null)
+        List<InvalidationChannel> channels;
+        lock (_lock)
         {
-            _redis.ConnectionFailed -= OnConnectionFailed;
-            _redis.ConnectionRestored -= OnConnectionRestored;
-            await _redis.DisposeAsync();
+            channels = [.. _channels.Values];
+            _channels.Clear();
+            _primaries = [];
+            ApplyCoverage();
+        }
+
+        foreach (var channel in channels)
+        {
+            await channel.DisposeAsync();
         }
     }
 
@@ -97,114 +133,245 @@ internal sealed partial class TrackingInvalidationService(
         base.Dispose();
     }
 
-    private async Task ArmAsync(ConnectionMultiplexer redis)
+    /// <summary>Looks up the primaries, closes the channels that no longer serve one, and arms the missing ones.</summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
-        var subscriber = redis.GetSubscriber();
-        // Subscribing again is harmless; the library also resubscribes by itself after a reconnect.
-        await subscriber.SubscribeAsync(InvalidationChannel, OnInvalidation);
-        var endpoint = subscriber.SubscribedEndpoint(InvalidationChannel)
-            ?? throw new InvalidOperationException("the invalidation channel has no subscribed server");
-        var server = redis.GetServer(endpoint);
-        if (server.ServerType == ServerType.Cluster)
+        var switches = Interlocked.Read(ref _switches);
+        var primaries = await DiscoverPrimariesAsync();
+        if (Interlocked.Exchange(ref _discoveryProblem, null) is not null)
         {
-            // Each node only reports its own keys; one node's broadcast would leave the others' writes unseen.
-            throw new InvalidOperationException("tracking is not supported with Redis Cluster; the cache stays emptied");
+            LogPrimariesFound(_logger, primaries.Count);
         }
 
-        var redirectTo = await FindSubscriberIdAsync(server)
-            ?? throw new InvalidOperationException("the invalidation subscriber is not connected");
-
-        await server.ExecuteAsync("CLIENT", "TRACKING", "OFF");
-        await server.ExecuteAsync("CLIENT", "TRACKING", "ON", "REDIRECT", redirectTo, "BCAST");
-        _redirectClientId = redirectTo;
-
-        // Whatever was cached before now was not covered by tracking; clearing also stops reads in flight from caching.
-        proxy.Clear();
-        state.MarkActive();
-        Volatile.Write(ref _lastProblem, null);
-        var where = BackendEndPoints.HostAndPort(endpoint);
-        LogArmed(logger, where, redirectTo);
-    }
-
-    /// <summary>Checks that Redis still tracks this connection and redirects to the subscriber that is connected now.</summary>
-    private async Task VerifyAsync(ConnectionMultiplexer redis)
-    {
-        var endpoint = redis.GetSubscriber().SubscribedEndpoint(InvalidationChannel)
-            ?? throw new InvalidOperationException("the invalidation channel lost its server");
-        var server = redis.GetServer(endpoint);
-        var subscriberId = await FindSubscriberIdAsync(server);
-        var info = (RedisResult[]?)await server.ExecuteAsync("CLIENT", "TRACKINGINFO") ?? [];
-        var flags = TrackingInfoField(info, "flags") is { } flagResult ? ((string?[]?)flagResult ?? []) : [];
-        var redirect = (long?)TrackingInfoField(info, "redirect") ?? -1;
-
-        if (!flags.Contains("bcast") || flags.Contains("broken_redirect") || subscriberId != _redirectClientId || redirect != _redirectClientId)
+        List<InvalidationChannel> retired;
+        List<InvalidationChannel> kept;
+        lock (_lock)
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"tracking lapsed (flags {string.Join(' ', flags)}, redirect {redirect}, subscriber {subscriberId})"));
-        }
-    }
-
-    private async Task<long?> FindSubscriberIdAsync(IServer server)
-    {
-        var clients = await server.ClientListAsync();
-        return clients.Where(c => c.Name == _clientName && c.SubscriptionCount > 0).Select(c => (long?)c.Id).Max();
-    }
-
-    private static RedisResult? TrackingInfoField(RedisResult[] info, string name)
-    {
-        for (var i = 0; i + 1 < info.Length; i += 2)
-        {
-            if (string.Equals((string?)info[i], name, StringComparison.Ordinal))
+            if (switches != _switches)
             {
-                return info[i + 1];
+                return;
             }
+
+            _primaries = primaries;
+            retired = [.. _channels.Values.Where(channel => !primaries.Any(primary => primary.Node.Equals(channel.Node)))];
+            foreach (var channel in retired)
+            {
+                Retire(channel, "the node is no longer a primary");
+            }
+
+            kept = [.. _channels.Values];
+            ApplyCoverage();
         }
 
-        return null;
+        await Task.WhenAll(retired.Select(channel => channel.DisposeAsync().AsTask()));
+        await Task.WhenAll(kept.Select(CheckAsync));
+        await Task.WhenAll(primaries.Where(primary => !IsArmed(primary.Node)).Select(primary => ArmAsync(primary.Node, switches, cancellationToken)));
     }
 
-    private void OnInvalidation(RedisChannel channel, RedisValue key)
+    /// <summary>The primaries and their slots: every primary of a cluster that holds slots; else the one primary, covering every key.</summary>
+    private async Task<IReadOnlyList<PrimaryNode>> DiscoverPrimariesAsync()
     {
-        // A null message means Redis dropped everything at once (FLUSHALL, FLUSHDB).
-        if (key.IsNull)
+        if (!_slots.IsCluster)
         {
-            proxy.Clear();
+            return [new PrimaryNode(_connections.Primary(), null)];
+        }
+
+        var server = _connections.Shared.GetServers().FirstOrDefault(s => s.IsConnected && s.ServerType == ServerType.Cluster)
+            ?? throw new InvalidOperationException("no cluster node is connected");
+        var nodes = await server.ClusterNodesAsync().WaitAsync(_timeout)
+            ?? throw new InvalidOperationException("the cluster did not describe its nodes");
+        return
+        [
+            .. nodes.Nodes
+                .Where(node => !node.IsReplica && node.Slots.Count > 0 && !node.IsNoAddr && node.EndPoint is not null)
+                .Select(node => new PrimaryNode(node.EndPoint!, [.. node.Slots.Select(range => (range.From, range.To))])),
+        ];
+    }
+
+    private async Task CheckAsync(InvalidationChannel channel)
+    {
+        if (await channel.CheckAsync(_timeout) is { } problem)
+        {
+            OnChannelClosed(channel, problem);
+        }
+    }
+
+    private async Task ArmAsync(EndPoint node, long switches, CancellationToken cancellationToken)
+    {
+        InvalidationChannel channel;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_timeout);
+            channel = await InvalidationChannel.OpenAsync(node, _connections.OptionsForPrimary(), this, timeout.Token);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or AuthenticationException)
+        {
+            NoteChannelProblem(node, e is OperationCanceledException ? "the node did not answer in time" : e.Message);
             return;
         }
 
-        proxy.Invalidate((byte[])key!);
-    }
-
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
-    {
-        MarkDown($"{e.ConnectionType} connection failed: {e.FailureType}");
-        _wakeUp.Release();
-    }
-
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
-    {
-        // Tracking belongs to a connection; after a reconnect it must be armed again (and the redirect may have moved).
-        MarkDown($"{e.ConnectionType} connection was re-established, tracking must be re-armed");
-        _wakeUp.Release();
-    }
-
-    /// <summary>Stops trusting the cache: empties it, and logs the first problem of an outage, not every retry.</summary>
-    private void MarkDown(string problem)
-    {
-        state.MarkInactive();
-        proxy.Clear();
-        if (Interlocked.CompareExchange(ref _lastProblem, problem, null) is null)
+        bool stale;
+        lock (_lock)
         {
-            LogDown(logger, problem);
+            // A Sentinel switch since the primaries were looked up, or a newer look-up without this node: not a primary.
+            stale = switches != _switches || !_primaries.Any(primary => primary.Node.Equals(node)) || _channels.ContainsKey(node);
+            if (!stale)
+            {
+                _channels[node] = channel;
+                _problems.Remove(node);
+                ApplyCoverage();
+            }
+        }
+
+        if (stale)
+        {
+            await channel.DisposeAsync();
+            return;
+        }
+
+        var where = BackendEndPoints.HostAndPort(node);
+        LogArmed(_logger, where);
+        _ = WatchAsync(channel);
+    }
+
+    private async Task WatchAsync(InvalidationChannel channel) => OnChannelClosed(channel, await channel.Closed);
+
+    /// <summary>A channel that ended: its node's keys lose cover at once, and arming it again starts right away.</summary>
+    private void OnChannelClosed(InvalidationChannel channel, string problem)
+    {
+        bool wasCurrent;
+        lock (_lock)
+        {
+            wasCurrent = _channels.TryGetValue(channel.Node, out var current) && ReferenceEquals(current, channel);
+            if (wasCurrent)
+            {
+                Retire(channel, problem);
+                ApplyCoverage();
+            }
+        }
+
+        if (wasCurrent)
+        {
+            var where = BackendEndPoints.HostAndPort(channel.Node);
+            LogDown(_logger, where, problem);
+            _ = channel.DisposeAsync().AsTask();
+            WakeUp();
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cache invalidation by Redis client tracking is starting.")]
+    /// <summary>A Sentinel switch: every channel served the old primary, so nothing is covered until the new one is armed.</summary>
+    private void OnPrimaryChanged(EndPoint primary)
+    {
+        List<InvalidationChannel> retired;
+        lock (_lock)
+        {
+            _switches++;
+            retired = [.. _channels.Values];
+            foreach (var channel in retired)
+            {
+                Retire(channel, "the primary changed");
+            }
+
+            _primaries = [new PrimaryNode(primary, null)];
+            ApplyCoverage();
+        }
+
+        foreach (var channel in retired)
+        {
+            _ = channel.DisposeAsync().AsTask();
+        }
+
+        WakeUp();
+    }
+
+    /// <summary>Caller holds the lock.</summary>
+    private void Retire(InvalidationChannel channel, string problem)
+    {
+        _channels.Remove(channel.Node);
+        _problems[channel.Node] = problem;
+    }
+
+    private bool IsArmed(EndPoint node)
+    {
+        lock (_lock)
+        {
+            return _channels.ContainsKey(node);
+        }
+    }
+
+    /// <summary>Lets the cache take the keys of the armed primaries, and reports each channel. Caller holds the lock.</summary>
+    private void ApplyCoverage()
+    {
+        var armed = _primaries.Where(primary => _channels.ContainsKey(primary.Node)).ToList();
+        var coverage = armed.Count == 0 ? CacheCoverage.Nothing
+            : armed is [{ Slots: null }] ? CacheCoverage.Everything
+            : CacheCoverage.OfSlots(armed.SelectMany(primary => primary.Slots ?? []));
+        _proxy.Cover(coverage);
+        _state.Report(
+            _primaries.Count > 0 && armed.Count == _primaries.Count,
+            [.. _primaries.Select(primary => new InvalidationChannelState(
+                BackendEndPoints.HostAndPort(primary.Node),
+                _channels.ContainsKey(primary.Node),
+                _channels.ContainsKey(primary.Node) ? null : _problems.GetValueOrDefault(primary.Node, "not armed yet")))]);
+    }
+
+    private void NoteChannelProblem(EndPoint node, string problem)
+    {
+        bool first;
+        lock (_lock)
+        {
+            first = !_problems.TryGetValue(node, out var previous) || previous != problem;
+            _problems[node] = problem;
+            ApplyCoverage();
+        }
+
+        if (first)
+        {
+            var where = BackendEndPoints.HostAndPort(node);
+            LogDown(_logger, where, problem);
+        }
+    }
+
+    /// <summary>Logs the first problem of an outage, not every retry.</summary>
+    private void NoteDiscoveryProblem(string problem)
+    {
+        if (Interlocked.CompareExchange(ref _discoveryProblem, problem, null) is null)
+        {
+            LogNoPrimaries(_logger, problem);
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ObserveChannels() =>
+        _state.Channels.Select(channel => new Measurement<int>(channel.Armed ? 1 : 0, new KeyValuePair<string, object?>("server.address", channel.Node)));
+
+    private void WakeUp()
+    {
+        try
+        {
+            _wakeUp.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cache invalidation by Redis client tracking is starting; nothing is cached until a channel is armed.")]
     private static partial void LogStarting(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cache invalidation armed on {Endpoint}: broadcast tracking redirected to client {ClientId}; cache emptied.")]
-    private static partial void LogArmed(ILogger logger, string endpoint, long clientId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cache invalidation armed on {Node}: broadcast tracking; its keys may be cached.")]
+    private static partial void LogArmed(ILogger logger, string node);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cache invalidation is down ({Problem}); the cache is emptied until tracking is re-armed.")]
-    private static partial void LogDown(ILogger logger, string problem);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cache invalidation on {Node} is down ({Problem}); its keys are not cached until it is re-armed.")]
+    private static partial void LogDown(ILogger logger, string node, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cache invalidation cannot find the primaries ({Problem}); channels stay as they are until it can.")]
+    private static partial void LogNoPrimaries(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cache invalidation found {Count} primaries again.")]
+    private static partial void LogPrimariesFound(ILogger logger, int count);
+
+    /// <summary>A primary and the hash slots it serves; null slots for every key (not a cluster).</summary>
+    private sealed record PrimaryNode(EndPoint Node, IReadOnlyList<(int Start, int End)>? Slots);
 }

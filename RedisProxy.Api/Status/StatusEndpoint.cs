@@ -21,8 +21,8 @@ internal static class StatusEndpoint
 
     public static IEndpointRouteBuilder MapProxyStatus(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(Path, static (IConnectionMultiplexer redis, BackendGate gate, PinnedConnectionPool pinned, CachingProxy proxy, CacheInvalidationState invalidation) =>
-            TypedResults.Json(Describe(redis, gate, pinned, proxy, invalidation), StatusJsonContext.Default.StatusReport));
+        endpoints.MapGet(Path, static (BackendConnections connections, BackendGate gate, PinnedConnectionPool pinned, CachingProxy proxy, CacheInvalidationState invalidation) =>
+            TypedResults.Json(Describe(connections.Shared, gate, pinned, proxy, invalidation), StatusJsonContext.Default.StatusReport));
         return endpoints;
     }
 
@@ -45,7 +45,7 @@ internal static class StatusEndpoint
                 lookups == 0 ? null : Math.Round((double)statistics.Hits / lookups, 4),
                 statistics.Evictions,
                 statistics.Expirations),
-            new InvalidationStatus(invalidation.Mode.ToString().ToLowerInvariant(), invalidation.IsActive),
+            new InvalidationStatus(invalidation.Mode.ToString().ToLowerInvariant(), invalidation.IsActive, invalidation.Channels),
             DescribeMemory());
     }
 

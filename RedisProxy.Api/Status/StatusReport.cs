@@ -1,3 +1,5 @@
+using RedisProxy.Api.Invalidation;
+
 namespace RedisProxy.Api.Status;
 
 /// <summary>What <c>GET /status</c> on the management port answers: the shape of the proxy, never a value or a secret.</summary>
@@ -29,8 +31,11 @@ internal sealed record BackendEndpointStatus(string Endpoint, bool Connected);
 internal sealed record CacheStatus(
     int Entries, int Capacity, long Hits, long Misses, double? HitRatio, long Evictions, long Expirations);
 
-/// <summary>CACHE_INVALIDATION and whether Redis is currently sending invalidations.</summary>
-internal sealed record InvalidationStatus(string Mode, bool Active);
+/// <summary>
+/// CACHE_INVALIDATION, whether Redis is currently sending invalidations for every key, and each primary's channel:
+/// while one is down, its keys are not cached.
+/// </summary>
+internal sealed record InvalidationStatus(string Mode, bool Active, IReadOnlyList<InvalidationChannelState> Channels);
 
 /// <summary>
 /// The managed heap, to see whether memory settles under load: all of it now, garbage included

@@ -79,8 +79,9 @@ public sealed class CacheInvalidationTests
         await proxy.CacheAsync(key);
         Assert.Contains(key, await proxy.CachedKeysAsync());
 
-        // Kills the subscriber connection the invalidations are redirected to (the only pub/sub client here).
-        await proxies.BackendServer.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
+        // Kills the connection the invalidations arrive on.
+        var channel = (await proxies.BackendServer.ClientListAsync()).Single(client => client.Name == "redisproxy-invalidation");
+        await proxies.BackendServer.ExecuteAsync("CLIENT", "KILL", "ID", channel.Id);
 
         await Eventually.MatchesAsync(proxy.CachedKeysAsync, keys => !keys.Contains(key), Bounded, "the cache to be emptied");
         await proxy.WaitUntilInvalidationActiveAsync(TimeSpan.FromSeconds(15));

@@ -38,9 +38,15 @@ internal sealed class PinnedConnection : IAsyncDisposable
     /// <summary>The database the connection is in (SELECT).</summary>
     public int Database { get; private set; }
 
-    /// <summary>Opens a connection, authenticates it and switches it to <paramref name="protocol"/>.</summary>
+    /// <summary>The client name of the connections lent to clients, as CLIENT LIST shows them.</summary>
+    public const string LentClientName = "redisproxy-pinned";
+
+    /// <summary>
+    /// Opens a connection, authenticates it, switches it to <paramref name="protocol"/> and names it
+    /// <paramref name="clientName"/>, so CLIENT LIST tells it apart from the proxy's shared connections.
+    /// </summary>
     public static async Task<PinnedConnection> OpenAsync(
-        EndPoint endPoint, RedisProtocol protocol, ConfigurationOptions options, CancellationToken cancellationToken)
+        EndPoint endPoint, RedisProtocol protocol, ConfigurationOptions options, string clientName, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream? stream = null;
@@ -57,7 +63,7 @@ internal sealed class PinnedConnection : IAsyncDisposable
             }
 
             var connection = new PinnedConnection(endPoint, protocol, socket, stream);
-            await connection.HandshakeAsync(options, cancellationToken);
+            await connection.HandshakeAsync(options, clientName, cancellationToken);
             return connection;
         }
         catch
@@ -156,7 +162,7 @@ internal sealed class PinnedConnection : IAsyncDisposable
         _socket.Dispose();
     }
 
-    private async Task HandshakeAsync(ConfigurationOptions options, CancellationToken cancellationToken)
+    private async Task HandshakeAsync(ConfigurationOptions options, string clientName, CancellationToken cancellationToken)
     {
         var user = options.User ?? "default";
         if (Protocol == RedisProtocol.Resp3)
@@ -171,8 +177,7 @@ internal sealed class PinnedConnection : IAsyncDisposable
             Expect(await CallAsync(RespRequest.Encode("AUTH", user, options.Password), cancellationToken), "AUTH");
         }
 
-        // Seen in CLIENT LIST as the proxy's, apart from its shared connections.
-        await CallAsync(RespRequest.Encode("CLIENT", "SETNAME", "redisproxy-pinned"), cancellationToken);
+        await CallAsync(RespRequest.Encode("CLIENT", "SETNAME", clientName), cancellationToken);
     }
 
     /// <summary>Fails on an error reply to a command of the proxy's own; the message never carries a password.</summary>

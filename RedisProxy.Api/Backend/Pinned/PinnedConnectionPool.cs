@@ -19,6 +19,7 @@ internal sealed class PinnedConnectionPool : IAsyncDisposable
     private readonly int _limit;
     private readonly TimeSpan _connectTimeout;
     private readonly ConcurrentBag<PinnedConnection> _idle = [];
+    private readonly ConcurrentDictionary<PinnedConnection, bool> _lentOut = new();
     private int _lent;
     private long _opened;
     private long _refused;
@@ -60,6 +61,7 @@ internal sealed class PinnedConnectionPool : IAsyncDisposable
             var endPoint = PrimaryFor(routingKey);
             var connection = TakeIdle(endPoint, protocol) ?? await OpenAsync(endPoint, protocol, cancellationToken);
             await connection.SelectAsync(database, cancellationToken);
+            _lentOut[connection] = true;
             return connection;
         }
         catch
@@ -73,6 +75,12 @@ internal sealed class PinnedConnectionPool : IAsyncDisposable
     public void Return(PinnedConnection connection)
     {
         Interlocked.Decrement(ref _lent);
+        if (!_lentOut.TryRemove(connection, out _))
+        {
+            // Closed by CloseAll while it was lent.
+            return;
+        }
+
         if (_idle.Count < _limit)
         {
             _idle.Add(connection);
@@ -87,7 +95,28 @@ internal sealed class PinnedConnectionPool : IAsyncDisposable
     public async ValueTask DiscardAsync(PinnedConnection connection)
     {
         Interlocked.Decrement(ref _lent);
+        _lentOut.TryRemove(connection, out _);
         await connection.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Closes every connection, idle and lent (the primary moved): their clients' transactions fail and their
+    /// subscribers reconnect, rather than go on against a server that is no longer the primary.
+    /// </summary>
+    public async Task CloseAllAsync()
+    {
+        while (_idle.TryTake(out var idle))
+        {
+            await idle.DisposeAsync();
+        }
+
+        foreach (var lent in _lentOut.Keys)
+        {
+            if (_lentOut.TryRemove(lent, out _))
+            {
+                await lent.DisposeAsync();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -128,7 +157,7 @@ internal sealed class PinnedConnectionPool : IAsyncDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_connectTimeout);
-        var connection = await PinnedConnection.OpenAsync(endPoint, protocol, _options, timeout.Token);
+        var connection = await PinnedConnection.OpenAsync(endPoint, protocol, _options, PinnedConnection.LentClientName, timeout.Token);
         Interlocked.Increment(ref _opened);
         return connection;
     }
@@ -143,7 +172,6 @@ internal sealed class PinnedConnectionPool : IAsyncDisposable
             return redis.GetServer(key).EndPoint;
         }
 
-        return redis.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica && server.ServerType != ServerType.Sentinel)?.EndPoint
-            ?? redis.GetEndPoints().First();
+        return _connections.Primary();
     }
 }
