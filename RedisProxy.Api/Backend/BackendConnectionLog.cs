@@ -6,19 +6,18 @@ namespace RedisProxy.Api.Backend;
 /// Logs the backend connection going down and coming back, once per transition. StackExchange.Redis's own log
 /// repeats every reconnect attempt, so its category is quietened in appsettings.json and this speaks instead.
 /// </summary>
-internal sealed partial class BackendConnectionLog(IConnectionMultiplexer redis, ILogger<BackendConnectionLog> logger) : IHostedService
+internal sealed partial class BackendConnectionLog(BackendConnections connections, ILogger<BackendConnectionLog> logger) : IHostedService
 {
     private int _down;
-    private string _endPoints = "the backend";
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _endPoints = BackendEndPoints.Describe(redis);
-        redis.ConnectionFailed += OnConnectionFailed;
-        redis.ConnectionRestored += OnConnectionRestored;
-        if (!redis.IsConnected && Interlocked.Exchange(ref _down, 1) == 0)
+        connections.ConnectionFailed += OnConnectionFailed;
+        connections.ConnectionRestored += OnConnectionRestored;
+        if (!connections.Shared.IsConnected && Interlocked.Exchange(ref _down, 1) == 0)
         {
-            LogUnreachableAtStart(logger, _endPoints);
+            var endPoints = BackendEndPoints.Describe(connections.Shared);
+            LogUnreachableAtStart(logger, endPoints);
         }
 
         return Task.CompletedTask;
@@ -26,8 +25,8 @@ internal sealed partial class BackendConnectionLog(IConnectionMultiplexer redis,
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        redis.ConnectionFailed -= OnConnectionFailed;
-        redis.ConnectionRestored -= OnConnectionRestored;
+        connections.ConnectionFailed -= OnConnectionFailed;
+        connections.ConnectionRestored -= OnConnectionRestored;
         return Task.CompletedTask;
     }
 
@@ -38,7 +37,8 @@ internal sealed partial class BackendConnectionLog(IConnectionMultiplexer redis,
             return;
         }
 
-        LogLost(logger, _endPoints, e.FailureType);
+        var endPoints = BackendEndPoints.Describe(connections.Shared);
+        LogLost(logger, endPoints, e.FailureType);
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
@@ -48,7 +48,8 @@ internal sealed partial class BackendConnectionLog(IConnectionMultiplexer redis,
             return;
         }
 
-        LogRestored(logger, _endPoints);
+        var endPoints = BackendEndPoints.Describe(connections.Shared);
+        LogRestored(logger, endPoints);
     }
 
     // Only the endpoints: the configuration string would carry the password.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
 using RedisProxy.Api.Configuration;
@@ -28,23 +29,52 @@ internal sealed partial class BackendConnections : IAsyncDisposable
     private volatile Generation _current;
     private volatile bool _switchInProgress;
 
+    /// <summary>A primary the sentinels announced that the connections have not moved to yet; null when none.</summary>
+    private volatile EndPoint? _announced;
+
+    /// <summary>Whether a primary's connection was lost and no primary has been reached since.</summary>
+    private volatile bool _primaryLost;
+
     public BackendConnections(IConnectionMultiplexer resp2, IConfiguration configuration, IOptions<ProxyOptions> options, ILogger<BackendConnections> logger)
     {
         _logger = logger;
         _configured = BackendConnection.CreateOptions(configuration, options.Value);
+        // The host's connection was pinned to the primary the sentinels named at start-up (SentinelPrimary).
+        var pinned = !string.IsNullOrEmpty(_configured.ServiceName) && resp2.GetEndPoints() is [var only] ? only : null;
         var resp3Options = _configured.Clone();
         resp3Options.Protocol = RedisProtocol.Resp3;
+        if (pinned is not null)
+        {
+            resp3Options.EndPoints.Clear();
+            resp3Options.EndPoints.Add(pinned);
+            resp3Options.ServiceName = null;
+        }
+
         // Like the shared connection it keeps retrying in the background while the backend is down.
-        _current = new Generation(resp2, ConnectionMultiplexer.ConnectAsync(resp3Options), Primary: null, Owned: false);
+        _current = new Generation(resp2, ConnectionMultiplexer.ConnectAsync(resp3Options), pinned, Owned: false, new CancellationTokenSource());
+        Watch(resp2);
         if (!string.IsNullOrEmpty(_configured.ServiceName))
         {
-            _sentinels = new SentinelWatcher(_configured, FollowAsync);
+            _sentinels = new SentinelWatcher(_configured, BeginSwitch, SwitchAsync);
             _ = StartWatchingAsync(_sentinels);
         }
     }
 
     /// <summary>Raised once the connections point at a new primary (Sentinel); the cache and pinned connections must follow.</summary>
     public event Action<EndPoint>? PrimaryChanged;
+
+    /// <summary>
+    /// Raised when the shared connection reaches a primary again after losing one (the same one back, or a node that
+    /// took over its slots): what the lost primary acknowledged but had not yet replicated may be gone, so nothing
+    /// learnt before can be trusted. While none is reached, what was learnt is still the best there is.
+    /// </summary>
+    public event Action? PrimaryRecovered;
+
+    /// <summary>The shared connection lost a connection to a server (whichever primary it is now).</summary>
+    public event EventHandler<ConnectionFailedEventArgs>? ConnectionFailed;
+
+    /// <summary>The shared connection got a connection back.</summary>
+    public event EventHandler<ConnectionFailedEventArgs>? ConnectionRestored;
 
     /// <summary>Whether the primary is the one the sentinels name (not whatever the client library picked).</summary>
     public bool FollowsSentinels => _sentinels is not null;
@@ -66,10 +96,28 @@ internal sealed partial class BackendConnections : IAsyncDisposable
             return true;
         }
 
-        var current = _current;
-        return !_switchInProgress && (ReferenceEquals(connection, current.Resp2)
-            || (current.Resp3.IsCompletedSuccessfully && ReferenceEquals(connection, current.Resp3.Result)));
+        return !_switchInProgress && _announced is null && IsOf(_current, connection);
     }
+
+    /// <summary>
+    /// The command's reply, unless a switch of primary begins first: the old primary's connections may stall (the
+    /// sentinels kill its clients, the client library queues commands while it reconnects), and nothing they answer
+    /// would be passed on anyway, so the command fails at once instead of when it times out.
+    /// </summary>
+    public Task<T> UntilReplaced<T>(Task<T> command, IConnectionMultiplexer connection)
+    {
+        if (_sentinels is null || command.IsCompleted)
+        {
+            return command;
+        }
+
+        var current = _current;
+        return command.WaitAsync(IsOf(current, connection) ? current.Replaced.Token : new CancellationToken(canceled: true));
+    }
+
+    private static bool IsOf(Generation generation, IConnectionMultiplexer connection) =>
+        ReferenceEquals(connection, generation.Resp2)
+        || (generation.Resp3.IsCompletedSuccessfully && ReferenceEquals(connection, generation.Resp3.Result));
 
     /// <summary>
     /// The primary off a cluster: the one the sentinels name, else the connected primary the shared connection uses,
@@ -98,15 +146,7 @@ internal sealed partial class BackendConnections : IAsyncDisposable
     }
 
     /// <summary>Asks the sentinels for the primary now, and follows it (after a READONLY reply: the primary may have moved).</summary>
-    public async Task<bool> RefreshPrimaryAsync()
-    {
-        if (_sentinels is null || await _sentinels.ResolveAsync() is not { } primary)
-        {
-            return false;
-        }
-
-        return await SwitchAsync(primary);
-    }
+    public async Task<bool> RefreshPrimaryAsync() => _sentinels is not null && await _sentinels.RefreshAsync();
 
     public async ValueTask DisposeAsync()
     {
@@ -122,6 +162,7 @@ internal sealed partial class BackendConnections : IAsyncDisposable
             await current.Resp2.DisposeAsync();
         }
 
+        current.Replaced.Dispose();
         _switching.Dispose();
     }
 
@@ -137,13 +178,34 @@ internal sealed partial class BackendConnections : IAsyncDisposable
         }
     }
 
-    private async Task FollowAsync(EndPoint primary) => await SwitchAsync(primary);
+    /// <summary>
+    /// A switch to <paramref name="primary"/> was announced: from now until <see cref="SwitchAsync"/> has moved the
+    /// connections there, no reply is passed on, since the old primary may be taking writes the new one will never
+    /// hold. A switch elsewhere meanwhile (an older view of the sentinels) does not end this.
+    /// </summary>
+    private void BeginSwitch(EndPoint primary)
+    {
+        if (!primary.Equals(_current.Primary))
+        {
+            _announced = primary;
+        }
+    }
+
+    /// <summary>The connections are at <paramref name="primary"/>: an announcement of it is carried out.</summary>
+    private void Arrived(EndPoint? primary)
+    {
+        if (primary is not null && primary.Equals(_announced))
+        {
+            _announced = null;
+        }
+    }
 
     /// <summary>Points the connections at <paramref name="primary"/> unless they are there already; true when they moved.</summary>
     private async Task<bool> SwitchAsync(EndPoint primary)
     {
         if (primary.Equals(_current.Primary))
         {
+            Arrived(primary);
             return false;
         }
 
@@ -153,10 +215,13 @@ internal sealed partial class BackendConnections : IAsyncDisposable
             var old = _current;
             if (primary.Equals(old.Primary))
             {
+                Arrived(primary);
                 return false;
             }
 
+            var started = Stopwatch.GetTimestamp();
             _switchInProgress = true;
+            await old.Replaced.CancelAsync();
             var resp2Options = _configured.Clone();
             resp2Options.EndPoints.Clear();
             resp2Options.EndPoints.Add(primary);
@@ -164,9 +229,13 @@ internal sealed partial class BackendConnections : IAsyncDisposable
             var resp3Options = resp2Options.Clone();
             resp3Options.Protocol = RedisProtocol.Resp3;
             var resp2 = await ConnectionMultiplexer.ConnectAsync(resp2Options);
-            _current = new Generation(resp2, ConnectionMultiplexer.ConnectAsync(resp3Options), primary, Owned: true);
+            Watch(resp2);
+            _current = new Generation(resp2, ConnectionMultiplexer.ConnectAsync(resp3Options), primary, Owned: true, new CancellationTokenSource());
+            // The watcher only moves to its newest view: whatever was announced before is settled by this.
+            _announced = null;
             var where = BackendEndPoints.HostAndPort(primary);
-            LogSwitched(_logger, where);
+            var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            LogSwitched(_logger, where, milliseconds);
             PrimaryChanged?.Invoke(primary);
             _ = RetireAsync(old);
             return true;
@@ -178,10 +247,48 @@ internal sealed partial class BackendConnections : IAsyncDisposable
         }
     }
 
+    /// <summary>Relays the connection events of <paramref name="redis"/> while it is the shared connection.</summary>
+    private void Watch(IConnectionMultiplexer redis)
+    {
+        redis.ConnectionFailed += (sender, e) =>
+        {
+            if (!ReferenceEquals(redis, _current.Resp2))
+            {
+                return;
+            }
+
+            ConnectionFailed?.Invoke(sender, e);
+            if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && !redis.GetServer(endPoint).IsReplica)
+            {
+                _primaryLost = true;
+            }
+        };
+        redis.ConnectionRestored += (sender, e) =>
+        {
+            if (ReferenceEquals(redis, _current.Resp2))
+            {
+                ConnectionRestored?.Invoke(sender, e);
+                Recovered();
+            }
+        };
+        // A cluster moves a lost primary's slots to one of its replicas, which was connected all along.
+        redis.HashSlotMoved += (_, _) => Recovered();
+    }
+
+    private void Recovered()
+    {
+        if (_primaryLost)
+        {
+            _primaryLost = false;
+            PrimaryRecovered?.Invoke();
+        }
+    }
+
     /// <summary>Closes a replaced generation once the commands still on it have had time to end.</summary>
     private static async Task RetireAsync(Generation old)
     {
         await Task.Delay(RetireAfter);
+        old.Replaced.Dispose();
         await (await old.Resp3).DisposeAsync();
         if (old.Owned)
         {
@@ -189,12 +296,12 @@ internal sealed partial class BackendConnections : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Backend primary is now {Primary} (named by the sentinels)")]
-    private static partial void LogSwitched(ILogger logger, string primary);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backend primary is now {Primary} (named by the sentinels); connected in {Milliseconds} ms")]
+    private static partial void LogSwitched(ILogger logger, string primary, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not watch the sentinels ({Problem}); following the client library's choice of primary")]
     private static partial void LogNotWatching(ILogger logger, string problem);
 
     /// <summary>The connections of one primary. The first generation's RESP2 connection is the host's and is not closed here.</summary>
-    private sealed record Generation(IConnectionMultiplexer Resp2, Task<ConnectionMultiplexer> Resp3, EndPoint? Primary, bool Owned);
+    private sealed record Generation(IConnectionMultiplexer Resp2, Task<ConnectionMultiplexer> Resp3, EndPoint? Primary, bool Owned, CancellationTokenSource Replaced);
 }

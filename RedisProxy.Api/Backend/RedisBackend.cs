@@ -272,8 +272,8 @@ internal sealed class RedisBackend(
                     // StackExchange.Redis takes no token, so the wait is what is bounded: one timer per call, where a
                     // Polly timeout strategy would add a token source and a registration. Returned as is, not awaited
                     // in a lambda of its own: one async state machine less per backend call.
-                    new ValueTask<TResult>(s.command(s.db, s.state).WaitAsync(s.timeout, s.time, token)),
-                (command, db: database, state, timeout: _timeout, time),
+                    new ValueTask<TResult>(s.connections.UntilReplaced(s.command(s.db, s.state), s.db.Multiplexer).WaitAsync(s.timeout, s.time, token)),
+                (command, db: database, state, timeout: _timeout, time, connections),
                 cancellationToken);
             if (!connections.IsServing(database.Multiplexer))
             {
@@ -286,6 +286,11 @@ internal sealed class RedisBackend(
 
             outcome = "ok";
             return result;
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && !connections.IsServing(database.Multiplexer))
+        {
+            outcome = "failover";
+            throw new BackendUnavailableException("the backend's primary changed while the command was in flight; retry", e);
         }
         catch (TimeoutException e)
         {

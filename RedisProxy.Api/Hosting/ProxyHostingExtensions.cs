@@ -26,10 +26,21 @@ internal static class ProxyHostingExtensions
 
         builder.AddRedisClient(
             BackendConnection.Name,
-            // StackExchange.Redis's tracing keeps a profiling session per traced request until a periodic flush:
-            // under load that is hundreds of MB. RedisBackend opens its own span per backend call instead.
-            configureSettings: redis => redis.DisableTracing = true,
-            configureOptions: redis => BackendConnection.Configure(redis, settings));
+            configureSettings: redis =>
+            {
+                // StackExchange.Redis's tracing keeps a profiling session per traced request until a periodic flush:
+                // under load that is hundreds of MB. RedisBackend opens its own span per backend call instead.
+                redis.DisableTracing = true;
+                // Its health check pings this connection, which does not follow a Sentinel failover and needs admin
+                // commands on a cluster; BackendHealthCheck pings the connection the proxy uses.
+                redis.DisableHealthChecks = true;
+            },
+            configureOptions: redis =>
+            {
+                BackendConnection.Configure(redis, settings);
+                SentinelPrimary.Pin(redis);
+            });
+        builder.Services.AddHealthChecks().AddCheck<BackendHealthCheck>(BackendConnection.Name);
 
         builder.Services.AddProxyCore(settings);
         builder.Services.AddSingleton<HttpFrontDoor>();

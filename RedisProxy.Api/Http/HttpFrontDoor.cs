@@ -256,7 +256,8 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
             BackendErrorException => StatusCodes.Status502BadGateway,
             _ => StatusCodes.Status503ServiceUnavailable,
         };
-        if (status == StatusCodes.Status503ServiceUnavailable)
+        // Both pass with the backend (a failover, a restart): a client may try again in a second.
+        if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout)
         {
             context.Response.Headers.RetryAfter = "1";
         }

@@ -1,4 +1,4 @@
-using System.Buffers.Text;
+using RedisProxy.Api.Backend;
 
 namespace RedisProxy.Api.Invalidation;
 
@@ -14,8 +14,8 @@ internal static class InvalidationPush
         everyKey = false;
         keys.Clear();
         var position = 0;
-        if (!TryReadHeader(frame, ref position, (byte)'>', out var parts) || parts < 2
-            || !TryReadBulk(frame, ref position, out var kind) || !kind.SequenceEqual("invalidate"u8))
+        if (!RespFrameReader.TryReadHeader(frame, ref position, (byte)'>', out var parts) || parts < 2
+            || !RespFrameReader.TryReadBulk(frame, ref position, out var kind) || !kind.SequenceEqual("invalidate"u8))
         {
             return false;
         }
@@ -26,14 +26,14 @@ internal static class InvalidationPush
             return true;
         }
 
-        if (!TryReadHeader(frame, ref position, (byte)'*', out var count))
+        if (!RespFrameReader.TryReadHeader(frame, ref position, (byte)'*', out var count))
         {
             return false;
         }
 
         for (var i = 0; i < count; i++)
         {
-            if (!TryReadBulk(frame, ref position, out var key))
+            if (!RespFrameReader.TryReadBulk(frame, ref position, out var key))
             {
                 return false;
             }
@@ -41,37 +41,6 @@ internal static class InvalidationPush
             keys.Add(key.ToArray());
         }
 
-        return true;
-    }
-
-    private static bool TryReadHeader(ReadOnlySpan<byte> frame, ref int position, byte prefix, out int count)
-    {
-        count = 0;
-        if (position >= frame.Length || frame[position] != prefix)
-        {
-            return false;
-        }
-
-        var end = frame[position..].IndexOf("\r\n"u8);
-        if (end < 0 || !Utf8Parser.TryParse(frame.Slice(position + 1, end - 1), out count, out _))
-        {
-            return false;
-        }
-
-        position += end + 2;
-        return true;
-    }
-
-    private static bool TryReadBulk(ReadOnlySpan<byte> frame, ref int position, out ReadOnlySpan<byte> bulk)
-    {
-        bulk = default;
-        if (!TryReadHeader(frame, ref position, (byte)'$', out var length) || length < 0 || position + length + 2 > frame.Length)
-        {
-            return false;
-        }
-
-        bulk = frame.Slice(position, length);
-        position += length + 2;
         return true;
     }
 }

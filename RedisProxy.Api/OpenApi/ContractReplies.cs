@@ -56,7 +56,9 @@ internal sealed class ContractReplies(OpenApiDocument document, int maxKeyBytes)
         "The backend is unreachable, its circuit is open after repeated failures, or every backend slot is busy and the queue is full.",
         ("Retry-After", "Seconds to wait before trying again (1)."));
 
-    public OpenApiResponse BackendTimeout() => Error("The backend did not answer within BACKEND_TIMEOUT_MS.");
+    public OpenApiResponse BackendTimeout() => Error(
+        "The backend did not answer within BACKEND_TIMEOUT_MS.",
+        ("Retry-After", "Seconds to wait before trying again (1)."));
 
     private static Dictionary<string, IOpenApiHeader> Headers((string Name, string Description)[] headers) =>
         headers.ToDictionary(h => h.Name, h => (IOpenApiHeader)new OpenApiHeader

@@ -4,7 +4,8 @@ using RedisProxy.SystemTests.Infrastructure;
 namespace RedisProxy.SystemTests.Backend;
 
 /// <summary>The backend goes away under a running proxy and comes back: cached keys keep being served,
-/// uncached ones fail fast with 503/504 (never a hang, never a 404), and the proxy recovers by itself.</summary>
+/// uncached ones fail fast with 503/504 (never a hang, never a 404), and the proxy recovers by itself, forgetting what
+/// it cached from the server it lost (which came back empty).</summary>
 public sealed class BackendFailureTests(ExternalRedisProxyApp proxy) : IClassFixture<ExternalRedisProxyApp>
 {
     [Fact]
@@ -40,6 +41,7 @@ public sealed class BackendFailureTests(ExternalRedisProxyApp proxy) : IClassFix
             TimeSpan.FromSeconds(30),
             "the proxy to reach the restarted backend");
         Assert.Equal("back again", recovered.Body.GetProperty("value").GetString());
+        Assert.Equal(404, (await proxy.GetJsonAsync($"/{cached}")).Status);
     }
 }
 
