@@ -33,7 +33,7 @@ public sealed class RedisClusterDeployment : IAsyncDisposable
             Directory.CreateDirectory(folder);
             return LocalProcess.StartAsync("redis-server",
                 port, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no",
-                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000");
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000", "--repl-diskless-sync-delay", "0");
         }));
         var cluster = new RedisClusterDeployment(nodes, directory);
         await cluster.CreateAsync();
@@ -71,6 +71,43 @@ public sealed class RedisClusterDeployment : IAsyncDisposable
         }
     }
 
+    /// <summary>The nodes as <paramref name="asked"/> sees them (CLUSTER NODES).</summary>
+    public static async Task<IReadOnlyList<ClusterNodeView>> NodesAsync(LocalProcess asked)
+    {
+        var lines = (await CliAsync(asked, "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return [.. lines.Select(ClusterNodeView.Parse)];
+    }
+
+    /// <summary>A running primary and one of its replicas.</summary>
+    public async Task<(LocalProcess Primary, LocalProcess Replica)> PrimaryWithReplicaAsync()
+    {
+        var views = await NodesAsync(Nodes.First(node => node.IsRunning));
+        var primary = views.First(view => view.IsPrimary && !view.IsFailed);
+        var replica = views.First(view => view.PrimaryId == primary.Id && !view.IsFailed);
+        return (Nodes.Single(node => node.Port == primary.Port), Nodes.Single(node => node.Port == replica.Port));
+    }
+
+    /// <summary>Waits until every running node sees <paramref name="node"/> as a primary and the cluster is whole.</summary>
+    public async Task WaitUntilPrimaryAsync(LocalProcess node, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var asked in Nodes.Where(n => n.IsRunning))
+        {
+            while (!(await NodesAsync(asked)).Any(view => view.Port == node.Port && view.IsPrimary))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    var seen = await CliAsync(asked, "CLUSTER", "NODES");
+                    throw new TimeoutException($"{node.EndPoint} did not become a primary within {timeout}; {asked.EndPoint} sees:\n{seen}");
+                }
+
+                await Task.Delay(50);
+            }
+        }
+
+        await WaitUntilHealthyAsync(deadline - DateTime.UtcNow);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes)
@@ -85,6 +122,28 @@ public sealed class RedisClusterDeployment : IAsyncDisposable
         catch (IOException)
         {
             // A folder left behind in the temporary directory harms nothing.
+        }
+    }
+
+    /// <summary>
+    /// Waits until every replica among <paramref name="nodes"/> has its primary's data: one that never synchronised
+    /// refuses to take over from a failed primary ("disconnected from master for longer than allowed").
+    /// </summary>
+    public static async Task WaitUntilReplicasInSyncAsync(IEnumerable<LocalProcess> nodes, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var node in nodes)
+        {
+            while (await CliAsync(node, "INFO", "replication") is var info
+                && info.Contains("role:slave", StringComparison.Ordinal) && !info.Contains("master_link_status:up", StringComparison.Ordinal))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"The replica {node.EndPoint} did not synchronise within {timeout}.");
+                }
+
+                await Task.Delay(50);
+            }
         }
     }
 
@@ -112,5 +171,23 @@ public sealed class RedisClusterDeployment : IAsyncDisposable
         }
 
         await WaitUntilHealthyAsync(TimeSpan.FromSeconds(30));
+        await WaitUntilReplicasInSyncAsync(Nodes, TimeSpan.FromSeconds(30));
+    }
+}
+
+/// <summary>One line of CLUSTER NODES: "id ip:port@bus flags primary-id ...".</summary>
+public sealed record ClusterNodeView(string Id, int Port, bool IsPrimary, bool IsFailed, string? PrimaryId)
+{
+    public static ClusterNodeView Parse(string line)
+    {
+        var fields = line.Split(' ');
+        var address = fields[1].Split('@')[0];
+        var flags = fields[2].Split(',');
+        return new ClusterNodeView(
+            fields[0],
+            int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture),
+            flags.Contains("master"),
+            flags.Contains("fail"),
+            fields[3] == "-" ? null : fields[3]);
     }
 }

@@ -50,6 +50,7 @@ public sealed class RedisSentinelDeployment : IAsyncDisposable
         }));
         var deployment = new RedisSentinelDeployment(primary, replica, sentinels, directory);
         await deployment.WaitUntilWatchedAsync(TimeSpan.FromSeconds(30));
+        await RedisClusterDeployment.WaitUntilReplicasInSyncAsync(deployment.Servers, TimeSpan.FromSeconds(30));
         return deployment;
     }
 
@@ -109,7 +110,7 @@ public sealed class RedisSentinelDeployment : IAsyncDisposable
     }
 
     private static string[] DataArguments(int port) =>
-        ["--port", Text(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+        ["--port", Text(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0"];
 
     private static string? Field(string[] lines, string name)
     {

@@ -10,8 +10,7 @@ namespace RedisProxy.SystemTests.Distributed;
 /// </summary>
 public sealed class SentinelFailoverTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan MaxErrorWindow = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Bounded = FailoverChecks.Bounded;
 
     /// <summary>
     /// How long after the sentinels announce a switch a reply of the old primary may still be passed on: the proxy
@@ -74,49 +73,6 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output)
     private async Task JudgeAsync(RedisSentinelDeployment deployment, ProxiesOver proxies, FailoverLoad load, TimeSpan lossPossibleUntil)
     {
         await using var primary = await RedisSentinelDeployment.ConnectAsync(await deployment.PrimaryPortAsync());
-        var keys = load.Keys.SelectMany(client => client.Keys).ToArray();
-        var values = await primary.GetDatabase().StringGetAsync([.. keys.Select(key => (RedisKey)key)]);
-        var finalValues = keys.Zip(values, (key, value) => (key, value: (string?)value)).ToDictionary(pair => pair.key, pair => pair.value);
-
-        var verdict = FailoverVerdict.Judge(load.Operations, finalValues, lossPossibleUntil, MaxErrorWindow);
-        output.WriteLine(verdict.Summary);
-        foreach (var problem in verdict.Problems)
-        {
-            output.WriteLine(problem);
-        }
-
-        Assert.Empty(verdict.Problems);
-
-        await ProxiesServeWhatRedisHoldsAsync(proxies, load, finalValues);
-        await TrackingFollowsTheNewPrimaryAsync(proxies.Tracking, primary, keys[0]);
-    }
-
-    /// <summary>
-    /// After the failover each proxy serves what the new primary holds: the tracking proxy for every key, the other
-    /// for the keys written through it (the seed's semantics keep others' writes out of its view until expiry).
-    /// </summary>
-    internal static async Task ProxiesServeWhatRedisHoldsAsync(ProxiesOver proxies, FailoverLoad load, IReadOnlyDictionary<string, string?> finalValues)
-    {
-        for (var p = 0; p < proxies.All.Count; p++)
-        {
-            using var client = ProxyClient.For(proxies.All[p]);
-            foreach (var key in load.Keys.Where(c => p == 0 || c.Proxy == p).SelectMany(c => c.Keys))
-            {
-                var read = await client.GetAsync(key);
-                Assert.Equal((finalValues[key] is null ? 404 : 200, finalValues[key], p), (read.Status, read.Value, p));
-            }
-        }
-    }
-
-    /// <summary>Tracking was re-armed on the new primary: a write made there directly reaches the tracking proxy's cache.</summary>
-    internal static async Task TrackingFollowsTheNewPrimaryAsync(Infrastructure.ApiProcess tracking, IConnectionMultiplexer primary, string key)
-    {
-        using var client = ProxyClient.For(tracking);
-        await client.WaitUntilInvalidationActiveAsync(Bounded);
-        await client.CacheAsync(key);
-
-        await primary.GetDatabase().StringSetAsync(key, "written directly after the failover");
-
-        await Eventually.MatchesAsync(() => client.GetAsync(key), read => read.Value == "written directly after the failover", TimeSpan.FromSeconds(5), "the tracking proxy to serve the direct write");
+        await FailoverChecks.JudgeAsync(output, proxies, load, primary, lossPossibleUntil, trackedKey: load.Keys[0].Keys[0]);
     }
 }
