@@ -16,6 +16,8 @@ internal static class BackingRedis
             RedisMode.Container => builder.AddRedis(name),
             RedisMode.Garnet => builder.AddGarnetBackend(name),
             RedisMode.RedisServer => builder.AddRedisServerBackend(name),
+            RedisMode.Cluster => builder.AddRedisClusterBackend(name),
+            RedisMode.Sentinel => builder.AddRedisSentinelBackend(name),
             RedisMode.External => builder.AddConnectionString(name),
             _ => throw new InvalidOperationException($"Unhandled redis mode {mode}."),
         };

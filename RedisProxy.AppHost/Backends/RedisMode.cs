@@ -15,6 +15,12 @@ internal enum RedisMode
     /// <summary>The redis-server executable on PATH (Debian package redis-server).</summary>
     RedisServer,
 
+    /// <summary>A Redis Cluster of three primaries and three replicas from redis-server on PATH.</summary>
+    Cluster,
+
+    /// <summary>A primary, a replica and three sentinels from redis-server and redis-sentinel on PATH.</summary>
+    Sentinel,
+
     /// <summary>An existing server, by <c>ConnectionStrings:redis</c>.</summary>
     External,
 }

@@ -31,8 +31,10 @@ internal static class RedisModeSelection
         "container" => RedisMode.Container,
         "garnet" => RedisMode.Garnet,
         "redis-server" => RedisMode.RedisServer,
+        "cluster" => RedisMode.Cluster,
+        "sentinel" => RedisMode.Sentinel,
         "external" => RedisMode.External,
         _ => throw new DistributedApplicationException(
-            $"redis-mode must be one of auto, container, garnet, redis-server, external (got '{text}')."),
+            $"redis-mode must be one of auto, container, garnet, redis-server, cluster, sentinel, external (got '{text}')."),
     };
 }

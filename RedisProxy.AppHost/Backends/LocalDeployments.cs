@@ -1,0 +1,83 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using RedisProxy.TestSupport;
+
+namespace Aspire.Hosting.Backends;
+
+/// <summary>
+/// Distributed Redis from Debian's redis-server and redis-sentinel, every node a resource in the dashboard: a Cluster of
+/// three primaries and three replicas, or a Sentinel deployment (primary, replica, three sentinels). Each node has a
+/// fixed loopback port that Aspire does not proxy, since nodes tell clients their own addresses (MOVED, CLUSTER NODES,
+/// SENTINEL MASTER), and keeps its files in a fresh temporary folder.
+/// </summary>
+internal static class LocalDeployments
+{
+    public const string SentinelServiceName = "mymaster";
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddRedisClusterBackend(this IDistributedApplicationBuilder builder, string name)
+    {
+        var ports = FreePorts.Take(6);
+        var directory = Directory.CreateTempSubdirectory("redisproxy-cluster-").FullName;
+        var nodes = ports.Select((port, i) => builder.AddRedisNode($"{name}-node-{i + 1}", "redis-server", port, Path.Combine(directory, Text(port)),
+            ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"])).ToList();
+
+        var create = builder.AddExecutable($"{name}-cluster-create", "redis-cli", directory,
+            ["--cluster", "create", .. ports.Select(EndPoint), "--cluster-replicas", "1", "--cluster-yes"]);
+        foreach (var node in nodes)
+        {
+            create.WaitFor(node);
+        }
+
+        return builder.AddConnectionString(name, ReferenceExpression.Create($"{string.Join(',', ports.Select(EndPoint))}"))
+            .WaitForCompletion(create);
+    }
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddRedisSentinelBackend(this IDistributedApplicationBuilder builder, string name)
+    {
+        var ports = FreePorts.Take(5);
+        var directory = Directory.CreateTempSubdirectory("redisproxy-sentinel-").FullName;
+        var primary = builder.AddRedisNode($"{name}-primary", "redis-server", ports[0], Path.Combine(directory, "primary"), []);
+        var replica = builder.AddRedisNode($"{name}-replica", "redis-server", ports[1], Path.Combine(directory, "replica"), ["--replicaof", "127.0.0.1", Text(ports[0])])
+            .WaitFor(primary);
+        var sentinels = ports[2..].Select((port, i) =>
+        {
+            var folder = Path.Combine(directory, $"sentinel-{i + 1}");
+            Directory.CreateDirectory(folder);
+            // Each sentinel rewrites its own file with what it learns.
+            var config = Path.Combine(folder, "sentinel.conf");
+            File.WriteAllText(config, string.Join('\n',
+                $"port {Text(port)}",
+                "bind 127.0.0.1",
+                $"sentinel monitor {SentinelServiceName} 127.0.0.1 {Text(ports[0])} 2",
+                $"sentinel down-after-milliseconds {SentinelServiceName} 1000",
+                $"sentinel failover-timeout {SentinelServiceName} 5000") + "\n");
+            return builder.AddRedisNode($"{name}-sentinel-{i + 1}", "redis-sentinel", port, folder, [config], redisServerArguments: false)
+                .WaitFor(primary).WaitFor(replica);
+        }).ToList();
+
+        var connectionString = builder.AddConnectionString(name, ReferenceExpression.Create(
+            $"{string.Join(',', ports[2..].Select(EndPoint))},serviceName={SentinelServiceName}"));
+        foreach (var sentinel in sentinels)
+        {
+            connectionString.WaitFor(sentinel);
+        }
+
+        return connectionString;
+    }
+
+    private static IResourceBuilder<ExecutableResource> AddRedisNode(
+        this IDistributedApplicationBuilder builder, string name, string program, int port, string folder, string[] arguments, bool redisServerArguments = true)
+    {
+        Directory.CreateDirectory(folder);
+        string[] common = redisServerArguments
+            ? ["--port", Text(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0"]
+            : [];
+        var node = builder.AddExecutable(name, program, folder, [.. common, .. arguments])
+            .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: "tcp", isProxied: false);
+        return node.WithRedisPingHealthCheck(node.GetEndpoint("tcp"));
+    }
+
+    private static string EndPoint(int port) => $"127.0.0.1:{Text(port)}";
+
+    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
+}
