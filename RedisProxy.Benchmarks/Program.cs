@@ -2,9 +2,11 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using RedisProxy.Benchmarks.Baselines;
 using RedisProxy.Benchmarks.Caching;
+using RedisProxy.Benchmarks.Staleness;
 
 // Modes: the BenchmarkDotNet suite (default; BenchmarkDotNet's own arguments such as --filter pass through),
-// the memory-per-entry measurement, a quick hit-scaling check, and the two HTTP baselines the load script (bench/run.sh) starts.
+// the memory-per-entry measurement, a quick hit-scaling check, the two HTTP baselines the load script (bench/run.sh) starts,
+// and the staleness probe of bench/staleness.sh.
 switch (args.FirstOrDefault())
 {
     case "memory":
@@ -19,6 +21,11 @@ switch (args.FirstOrDefault())
     case "baseline-http-redis" when args.Length == 3:
         await RedisGetEndpoint.RunAsync(Port(args[1]), Port(args[2]));
         return 0;
+    case "staleness" when args.Length == 8:
+        return await StalenessProbe.RunAsync(args);
+    case "staleness":
+        Console.Error.WriteLine("usage: staleness LABEL REDIS_CONNECTION HTTP_URL[,HTTP_URL...] RESP_PORT[,RESP_PORT...] WARMUP_WRITES WRITES SECONDS");
+        return 2;
     case "baseline-http-constant" or "baseline-http-redis":
         Console.Error.WriteLine("usage: baseline-http-constant PORT BODY_FILE | baseline-http-redis PORT REDIS_PORT");
         return 2;
