@@ -35,6 +35,11 @@ internal sealed partial class BackendConnections : IAsyncDisposable
     /// <summary>Whether a primary's connection was lost and no primary has been reached since.</summary>
     private volatile bool _primaryLost;
 
+    private static readonly TimeSpan TakeoverCheckInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a lost cluster primary's slots are watched for a takeover; past that, only its return counts.</summary>
+    private static readonly TimeSpan TakeoverWatch = TimeSpan.FromMinutes(5);
+
     public BackendConnections(IConnectionMultiplexer resp2, IConfiguration configuration, IOptions<ProxyOptions> options, ILogger<BackendConnections> logger)
     {
         _logger = logger;
@@ -261,6 +266,10 @@ internal sealed partial class BackendConnections : IAsyncDisposable
             if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && !redis.GetServer(endPoint).IsReplica)
             {
                 _primaryLost = true;
+                if (redis.GetServer(endPoint).ServerType == ServerType.Cluster)
+                {
+                    _ = AwaitTakeoverAsync(redis, endPoint);
+                }
             }
         };
         redis.ConnectionRestored += (sender, e) =>
@@ -271,8 +280,38 @@ internal sealed partial class BackendConnections : IAsyncDisposable
                 Recovered();
             }
         };
-        // A cluster moves a lost primary's slots to one of its replicas, which was connected all along.
         redis.HashSlotMoved += (_, _) => Recovered();
+    }
+
+    /// <summary>
+    /// A cluster moves a lost primary's slots to one of its replicas, which was connected all along, so no connection
+    /// is restored: the cluster's own view is watched until the lost node serves no slots (or comes back).
+    /// </summary>
+    private async Task AwaitTakeoverAsync(IConnectionMultiplexer redis, EndPoint lost)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (_primaryLost && ReferenceEquals(redis, _current.Resp2) && Stopwatch.GetElapsedTime(started) < TakeoverWatch)
+        {
+            await Task.Delay(TakeoverCheckInterval);
+            if (redis.GetServers().FirstOrDefault(server => server.IsConnected && !server.EndPoint.Equals(lost)) is not { } asked)
+            {
+                continue;
+            }
+
+            try
+            {
+                var nodes = await asked.ClusterNodesAsync();
+                if (nodes is not null && !nodes.Nodes.Any(node => lost.Equals(node.EndPoint) && !node.IsReplica && node.Slots.Count > 0))
+                {
+                    Recovered();
+                    return;
+                }
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // Asked again at the next interval.
+            }
+        }
     }
 
     private void Recovered()
@@ -280,6 +319,7 @@ internal sealed partial class BackendConnections : IAsyncDisposable
         if (_primaryLost)
         {
             _primaryLost = false;
+            LogRecovered(_logger);
             PrimaryRecovered?.Invoke();
         }
     }
@@ -298,6 +338,9 @@ internal sealed partial class BackendConnections : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backend primary is now {Primary} (named by the sentinels); connected in {Milliseconds} ms")]
     private static partial void LogSwitched(ILogger logger, string primary, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A primary serves again after one was lost; the cache is emptied, as the lost one's last writes may be gone")]
+    private static partial void LogRecovered(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not watch the sentinels ({Problem}); following the client library's choice of primary")]
     private static partial void LogNotWatching(ILogger logger, string problem);
