@@ -3,8 +3,11 @@ using System.Net.Sockets;
 
 namespace RedisProxy.TestSupport;
 
-/// <summary>Loopback ports free now, all different (every probe stays bound until the last is chosen).</summary>
-public static class FreePorts
+/// <summary>
+/// Loopback ports free now, all different (every probe stays bound until the last is chosen). Internal: the AppHost
+/// compiles this file too, for its local cluster and Sentinel nodes.
+/// </summary>
+internal static class FreePorts
 {
     public static int[] Take(int count)
     {

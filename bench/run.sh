@@ -55,19 +55,8 @@ for tool in wrk redis-benchmark redis-server redis-cli dotnet python3 curl; do
   fi
 done
 
-# Stops the given processes (only ever ones this script started, by their ids) and waits until they are gone.
-stop() {
-  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
-}
-
-cleanup() {
-  stop "${PIDS[@]}"
-  rm -rf "$WORK"
-}
+source bench/common.sh
 trap cleanup EXIT
-
-port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_for_port() {
   local port=$1 name=$2
@@ -80,18 +69,8 @@ wait_for_port() {
   exit 1
 }
 
-for port in $(seq $((BASE + 1)) $((BASE + 12))); do
-  if port_answers "$port"; then
-    echo "bench/run.sh: port $port is in use; choose other ports with BENCH_PORT_BASE" >&2
-    exit 2
-  fi
-done
-
-echo "== Building Release"
-dotnet build -c Release -v quiet -nologo RedisProxy.Api >/dev/null
-dotnet build -c Release -v quiet -nologo RedisProxy.Benchmarks >/dev/null
-API_DLL=$ROOT/RedisProxy.Api/bin/Release/net10.0/RedisProxy.Api.dll
-BENCH_DLL=$ROOT/RedisProxy.Benchmarks/bin/Release/net10.0/RedisProxy.Benchmarks.dll
+require_free_ports $((BASE + 1)) $((BASE + 12))
+build_release
 
 echo "== Starting redis-server, the proxies and the baselines"
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --protected-mode yes \

@@ -34,17 +34,8 @@ for tool in redis-server redis-cli dotnet curl; do
   command -v "$tool" >/dev/null || { echo "bench/staleness.sh: '$tool' is missing" >&2; exit 2; }
 done
 
-stop() {
-  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
-}
-cleanup() {
-  stop "${PIDS[@]}"
-  rm -rf "$WORK"
-}
+source bench/common.sh
 trap cleanup EXIT
-
-port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_until() {
   local what=$1
@@ -58,18 +49,8 @@ wait_until() {
   exit 1
 }
 
-for port in $(seq $((BASE + 1)) $((BASE + 40))); do
-  if port_answers "$port"; then
-    echo "bench/staleness.sh: port $port is in use; choose other ports with BENCH_PORT_BASE" >&2
-    exit 2
-  fi
-done
-
-echo "== Building Release"
-dotnet build -c Release -v quiet -nologo RedisProxy.Api >/dev/null
-dotnet build -c Release -v quiet -nologo RedisProxy.Benchmarks >/dev/null
-API_DLL=$ROOT/RedisProxy.Api/bin/Release/net10.0/RedisProxy.Api.dll
-BENCH_DLL=$ROOT/RedisProxy.Benchmarks/bin/Release/net10.0/RedisProxy.Benchmarks.dll
+require_free_ports $((BASE + 1)) $((BASE + 40))
+build_release
 
 start_redis() {
   local port=$1

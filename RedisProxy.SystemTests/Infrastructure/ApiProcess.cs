@@ -136,7 +136,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
     private Process Launch()
     {
-        var ports = FreePorts(3);
+        var ports = RedisProxy.TestSupport.FreePorts.Take(3);
         (HttpPort, ManagementPort, RespPort) = (ports[0], ports[1], ports[2]);
         var start = new ProcessStartInfo("dotnet", [ApiAssemblyPath()])
         {
@@ -193,31 +193,6 @@ public sealed class ApiProcess : IAsyncDisposable
         var configuration = typeof(ApiProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var projectDirectory = Path.GetDirectoryName(new Projects.RedisProxy_Api().ProjectPath)!;
         return Path.Combine(projectDirectory, "bin", configuration, "net10.0", "RedisProxy.Api.dll");
-    }
-
-    /// <summary>
-    /// Ports free now, all different: every probe stays bound until the last is chosen (one released at once can be
-    /// handed out again by the next probe: a full test run here once got one port three times).
-    /// </summary>
-    private static int[] FreePorts(int count)
-    {
-        var probes = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (var probe in probes)
-            {
-                probe.Start();
-            }
-
-            return [.. probes.Select(probe => ((IPEndPoint)probe.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var probe in probes)
-            {
-                probe.Dispose();
-            }
-        }
     }
 
     private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
