@@ -99,6 +99,49 @@ public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
         Assert.Equal(1, evictions.LastMeasurement?.Value);
     }
 
+    [Fact]
+    public void Durations_have_buckets_from_well_below_a_millisecond_to_ten_seconds()
+    {
+        using var listener = new MeterListener();
+        var boundaries = new Dictionary<string, IReadOnlyList<double>?>();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument is Histogram<double> histogram && instrument.Meter.Name == ProxyTelemetry.Name)
+            {
+                boundaries[instrument.Name] = histogram.Advice?.HistogramBucketBoundaries;
+            }
+        };
+        listener.Start();
+
+        var backend = boundaries["redisproxy.backend.duration"]!;
+        var reads = boundaries["redisproxy.read.duration"]!;
+
+        // The default boundaries (0, 5, 10, 25 … in the unit, seconds) put every call in the first bucket.
+        Assert.Equal((0.0001, 10.0), (backend[0], backend[^1]));
+        Assert.True(reads[0] <= 0.000001, "hits take well under a microsecond of the proxy's time");
+        Assert.Equal(10.0, reads[^1]);
+        Assert.Equal(backend.Order(), backend);
+        Assert.Equal(reads.Order(), reads);
+    }
+
+    [Fact]
+    public async Task A_hit_is_timed_in_a_sub_millisecond_bucket_and_a_miss_with_its_backend_call()
+    {
+        using var reads = new MetricCollector<double>(Meters, ProxyTelemetry.Name, "redisproxy.read.duration");
+        using var calls = new MetricCollector<double>(Meters, ProxyTelemetry.Name, "redisproxy.backend.duration");
+        await _connection!.GetDatabase().StringSetAsync("timed", "v");
+
+        await Proxy.GetAsync("timed"u8.ToArray(), 0, FrontDoor.Resp, default);
+        await Proxy.GetAsync("timed"u8.ToArray(), 0, FrontDoor.Resp, default);
+
+        var (miss, hit) = (reads.GetMeasurementSnapshot()[0], reads.GetMeasurementSnapshot()[1]);
+        Assert.Equal(("resp", "miss_found"), (miss.Tags["door"], miss.Tags["result"]));
+        Assert.Equal(("resp", "hit"), (hit.Tags["door"], hit.Tags["result"]));
+        // Below the first boundary under a millisecond: the dashboard's percentiles show microseconds, not "0-5 s".
+        Assert.True(hit.Value < 0.001, $"a hit took {hit.Value} s");
+        Assert.True(miss.Value >= calls.GetMeasurementSnapshot().Single().Value, "a miss includes its backend call");
+    }
+
     private static (object?, object?) Tags(CollectedMeasurement<long> measurement) =>
         (measurement.Tags["door"], measurement.Tags["result"]);
 }

@@ -15,7 +15,8 @@ internal sealed partial class CachingProxy
     /// </summary>
     public async Task<ProxyRead[]> GetManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> keys, int database, FrontDoor door, CancellationToken cancellationToken)
     {
-        var (reads, misses) = ReadCached(keys, database, door);
+        var started = _metrics.ReadStarted();
+        var (reads, misses) = ReadCached(keys, database, door, started);
         if (misses is null)
         {
             return reads;
@@ -34,7 +35,7 @@ internal sealed partial class CachingProxy
         }
         catch (ProxyFailureException)
         {
-            _metrics.Read(door, ReadResult.Error, misses.Count);
+            _metrics.Read(door, ReadResult.Error, started, misses.Count);
             throw;
         }
 
@@ -43,12 +44,12 @@ internal sealed partial class CachingProxy
             var (value, timeToLive) = values[m];
             if (value.IsNull)
             {
-                _metrics.Read(door, ReadResult.MissAbsent);
+                _metrics.Read(door, ReadResult.MissAbsent, started);
                 reads[misses[m]] = ProxyRead.Absent;
                 continue;
             }
 
-            _metrics.Read(door, ReadResult.MissFound);
+            _metrics.Read(door, ReadResult.MissFound, started);
             var entry = _cache.AdmitRead(missingKeys[m], database, ((ReadOnlyMemory<byte>)value).Span, timeToLive, start);
             reads[misses[m]] = ProxyRead.FromRedis(entry.Value);
         }
@@ -88,7 +89,7 @@ internal sealed partial class CachingProxy
         }
         catch (ProxyFailureException)
         {
-            _metrics.Read(door, ReadResult.Error, misses.Count);
+            _metrics.Read(door, ReadResult.Error, 0, misses.Count);
             throw;
         }
 
@@ -96,7 +97,7 @@ internal sealed partial class CachingProxy
     }
 
     /// <summary>The hits among <paramref name="keys"/>, in place, and the positions of the misses (null when none).</summary>
-    private (ProxyRead[] Reads, List<int>? Misses) ReadCached(IReadOnlyList<ReadOnlyMemory<byte>> keys, int database, FrontDoor door)
+    private (ProxyRead[] Reads, List<int>? Misses) ReadCached(IReadOnlyList<ReadOnlyMemory<byte>> keys, int database, FrontDoor door, long started)
     {
         var reads = new ProxyRead[keys.Count];
         List<int>? misses = null;
@@ -104,7 +105,7 @@ internal sealed partial class CachingProxy
         {
             if (_cache.TryGet(keys[i].Span, database, out var value))
             {
-                _metrics.Read(door, ReadResult.Hit);
+                _metrics.Read(door, ReadResult.Hit, started);
                 reads[i] = ProxyRead.FromLocal(value);
             }
             else

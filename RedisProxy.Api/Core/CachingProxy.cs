@@ -46,13 +46,14 @@ internal sealed partial class CachingProxy
     /// </summary>
     public ValueTask<ProxyRead> GetAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
     {
+        var started = _metrics.ReadStarted();
         if (_cache.TryGet(key.Span, database, out var value))
         {
-            _metrics.Read(door, ReadResult.Hit);
+            _metrics.Read(door, ReadResult.Hit, started);
             return ValueTask.FromResult(ProxyRead.FromLocal(value));
         }
 
-        return new ValueTask<ProxyRead>(ReadThroughAsync(key, database, door, cancellationToken));
+        return new ValueTask<ProxyRead>(ReadThroughAsync(key, database, door, started, cancellationToken));
     }
 
     /// <summary>
@@ -61,31 +62,32 @@ internal sealed partial class CachingProxy
     /// </summary>
     public ValueTask<TimedProxyRead> GetTimedAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
     {
+        var started = _metrics.ReadStarted();
         if (_cache.TryGet(key.Span, database, out var value, out var timeToLive))
         {
-            _metrics.Read(door, ReadResult.Hit);
+            _metrics.Read(door, ReadResult.Hit, started);
             return ValueTask.FromResult(new TimedProxyRead(ProxyRead.FromLocal(value), timeToLive));
         }
 
-        return new ValueTask<TimedProxyRead>(ReadThroughTimedAsync(key, database, door, cancellationToken));
+        return new ValueTask<TimedProxyRead>(ReadThroughTimedAsync(key, database, door, started, cancellationToken));
     }
 
-    private async Task<TimedProxyRead> ReadThroughTimedAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
+    private async Task<TimedProxyRead> ReadThroughTimedAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, long started, CancellationToken cancellationToken)
     {
-        var entry = await ReadEntryAsync(key, database, door, cancellationToken);
+        var entry = await ReadEntryAsync(key, database, door, started, cancellationToken);
         return entry is null
             ? new TimedProxyRead(ProxyRead.Absent, TimeSpan.Zero)
             : new TimedProxyRead(ProxyRead.FromRedis(entry.Value), _cache.TimeToLive(entry));
     }
 
-    private async Task<ProxyRead> ReadThroughAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
+    private async Task<ProxyRead> ReadThroughAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, long started, CancellationToken cancellationToken)
     {
-        var entry = await ReadEntryAsync(key, database, door, cancellationToken);
+        var entry = await ReadEntryAsync(key, database, door, started, cancellationToken);
         return entry is null ? ProxyRead.Absent : ProxyRead.FromRedis(entry.Value);
     }
 
     /// <summary>The entry a miss is answered with (cached, unless its key changed meanwhile); null when Redis lacks the key.</summary>
-    private async Task<CacheEntry?> ReadEntryAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
+    private async Task<CacheEntry?> ReadEntryAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, long started, CancellationToken cancellationToken)
     {
         // The key is read only here, before the first await (see GetAsync).
         var reads = ReadsIn(database);
@@ -110,11 +112,11 @@ internal sealed partial class CachingProxy
         }
         catch (ProxyFailureException)
         {
-            _metrics.Read(door, ReadResult.Error);
+            _metrics.Read(door, ReadResult.Error, started);
             throw;
         }
 
-        _metrics.Read(door, entry is null ? ReadResult.MissAbsent : ReadResult.MissFound);
+        _metrics.Read(door, entry is null ? ReadResult.MissAbsent : ReadResult.MissFound, started);
         return entry;
     }
 

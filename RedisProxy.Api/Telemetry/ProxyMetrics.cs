@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace RedisProxy.Api.Telemetry;
@@ -11,25 +12,51 @@ internal sealed class ProxyMetrics
     private static readonly string[] DoorNames = ["http", "resp"];
     private static readonly string[] ResultNames = ["hit", "miss_found", "miss_absent", "error"];
 
+    /// <summary>From 100 µs (a round trip to Redis on loopback takes a few hundred) to 10 s (past any backend timeout).</summary>
+    internal static readonly double[] BackendBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    /// <summary>The backend's, and below them the microseconds and nanoseconds in which hits are answered.</summary>
+    internal static readonly double[] ReadBuckets = [0.0000001, 0.00000025, 0.0000005, 0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, .. BackendBuckets];
+
     private readonly Counter<long> _reads;
     private readonly Counter<long> _writes;
     private readonly Histogram<double> _backendDuration;
+    private readonly Histogram<double> _readDuration;
 
     public ProxyMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(ProxyTelemetry.Name);
         _reads = meter.CreateCounter<long>("redisproxy.reads", "{read}", "Key reads by front door and result.");
         _writes = meter.CreateCounter<long>("redisproxy.writes", "{write}", "Write-through SETs and DELs by front door.");
-        _backendDuration = meter.CreateHistogram<double>("redisproxy.backend.duration", "s", "Time of each backend call, by operation and outcome.");
+        _backendDuration = meter.CreateHistogram(
+            "redisproxy.backend.duration", "s", "Time of each backend call, by operation and outcome.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = BackendBuckets });
+        _readDuration = meter.CreateHistogram(
+            "redisproxy.read.duration", "s", "Time to answer a key read, from the cache or through Redis, by front door and result.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = ReadBuckets });
     }
 
-    /// <summary>Counts <paramref name="reads"/> key reads (a batch that fails, fails each of its keys) with one result.</summary>
-    public void Read(FrontDoor door, ReadResult result, int reads = 1)
+    /// <summary>The moment a read starts, for <see cref="Read"/>; 0 (and no clock read) when nobody listens to its duration.</summary>
+    public long ReadStarted() => _readDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+
+    /// <summary>
+    /// Counts <paramref name="reads"/> key reads (a batch that fails, fails each of its keys) with one result, and the
+    /// time since <paramref name="started"/> (from <see cref="ReadStarted"/>; 0 records none).
+    /// </summary>
+    public void Read(FrontDoor door, ReadResult result, long started, int reads = 1)
     {
         // Checked first: a hit costs tens of nanoseconds, and nobody may be listening.
         if (_reads.Enabled)
         {
             _reads.Add(reads, new KeyValuePair<string, object?>("door", DoorNames[(int)door]), new KeyValuePair<string, object?>("result", ResultNames[(int)result]));
+        }
+
+        if (started != 0 && _readDuration.Enabled)
+        {
+            _readDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("door", DoorNames[(int)door]),
+                new KeyValuePair<string, object?>("result", ResultNames[(int)result]));
         }
     }
 
