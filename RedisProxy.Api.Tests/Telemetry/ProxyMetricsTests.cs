@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -140,6 +141,29 @@ public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
         // Below the first boundary under a millisecond: the dashboard's percentiles show microseconds, not "0-5 s".
         Assert.True(hit.Value < 0.001, $"a hit took {hit.Value} s");
         Assert.True(miss.Value >= calls.GetMeasurementSnapshot().Single().Value, "a miss includes its backend call");
+    }
+
+    [Fact]
+    public async Task A_backend_call_is_a_client_span_with_the_database_conventions_and_no_key()
+    {
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ProxyTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await Proxy.GetAsync("secret-key-name"u8.ToArray(), 0, FrontDoor.Http, default);
+
+        var span = Assert.Single(spans, s => s.Kind == ActivityKind.Client);
+        Assert.Equal("GET", span.DisplayName);
+        Assert.Equal("redis", span.GetTagItem("db.system.name"));
+        Assert.Equal("GET", span.GetTagItem("db.operation.name"));
+        Assert.Equal("0", span.GetTagItem("db.namespace"));
+        Assert.Equal(("127.0.0.1", _redis.Port), (span.GetTagItem("server.address"), span.GetTagItem("server.port")));
+        Assert.DoesNotContain(span.TagObjects, tag => tag.Value?.ToString()?.Contains("secret", StringComparison.Ordinal) == true);
     }
 
     private static (object?, object?) Tags(CollectedMeasurement<long> measurement) =>

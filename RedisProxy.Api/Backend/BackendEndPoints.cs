@@ -17,6 +17,14 @@ internal static class BackendEndPoints
         _ => endpoint.ToString() ?? "unknown",
     };
 
+    /// <summary>The host and the port apart, as OpenTelemetry's <c>server.address</c> and <c>server.port</c> want them.</summary>
+    public static (string Host, int Port) Split(EndPoint endpoint) => endpoint switch
+    {
+        DnsEndPoint dns => (dns.Host, dns.Port),
+        IPEndPoint ip => (ip.Address.ToString(), ip.Port),
+        _ => (endpoint.ToString() ?? "unknown", 0),
+    };
+
     public static string Describe(IConnectionMultiplexer redis) =>
         string.Join(", ", redis.GetEndPoints().Select(HostAndPort));
 }

@@ -73,12 +73,14 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
     {
         var method = context.Request.Method;
         var isRead = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
-        if (ReservedPaths.IsPing(key.Span))
+        var route = RouteSpans.RouteOf(key.Span);
+        RouteSpans.Name(context, route);
+        if (ReferenceEquals(route, RouteSpans.Ping))
         {
             return isRead ? ReservedRoutes.PingAsync(context) : MethodNotAllowedAsync(context, AllowPing);
         }
 
-        if (ReservedPaths.IsCache(key.Span))
+        if (ReferenceEquals(route, RouteSpans.Cache))
         {
             return isRead ? ReservedRoutes.DescribeCacheAsync(context, proxy)
                 : HttpMethods.IsDelete(method) ? ReservedRoutes.ClearCacheAsync(context, proxy)
@@ -100,6 +102,7 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
     /// <summary>The root is no key: with <c>?keys=</c> it is the batch read, otherwise the seed's 400.</summary>
     private Task RootAsync(HttpContext context, string rawTarget)
     {
+        RouteSpans.Name(context, RouteSpans.Batch);
         var keys = new List<ReadOnlyMemory<byte>>();
         var outcome = BatchKeys.Parse(rawTarget, _maxKeyBytes, keys);
         if (outcome == BatchKeys.Outcome.NotBatch)
