@@ -57,6 +57,19 @@ public sealed class ManifestPublishTests : IDisposable
         Assert.Equal("tracking", DefaultOf(resources.GetProperty("cache-invalidation")));
     }
 
+    [Fact]
+    public void Azure_yaml_points_azd_at_this_app_host_as_container_apps()
+    {
+        var appHostDirectory = Projects.RedisProxy_AppHost.ProjectPath;
+        var root = Path.GetDirectoryName(appHostDirectory.TrimEnd(Path.DirectorySeparatorChar))!;
+        var lines = File.ReadAllLines(Path.Combine(root, "azure.yaml")).Select(line => line.Trim()).ToList();
+
+        var project = lines.Single(line => line.StartsWith("project:", StringComparison.Ordinal))["project:".Length..].Trim();
+        Assert.True(File.Exists(Path.Combine(root, project)), $"azure.yaml names {project}, which does not exist");
+        Assert.Equal(Path.Combine(appHostDirectory, "RedisProxy.AppHost.csproj"), Path.GetFullPath(Path.Combine(root, project)));
+        Assert.Contains("host: containerapp", lines);
+    }
+
     public void Dispose() => Directory.Delete(_outputDirectory, recursive: true);
 
     private async Task<JsonElement> PublishAsync(params string[] settings)
