@@ -1,8 +1,20 @@
 using RedisProxy.Api.Hosting;
 using RedisProxy.Api.Telemetry;
 
+if (CommandLine.WantsHelp(args))
+{
+    Console.Write(CommandLine.Usage());
+    return 0;
+}
+
+if (CommandLine.FirstUnknown(args) is { } unknown)
+{
+    return CannotStart($"unknown option '{unknown}' (redis-proxy --help lists them).", exitCode: 2);
+}
+
 // appsettings.json sits beside the assembly; the content root is there too, wherever the API is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddCommandLine(args, CommandLine.SwitchMappings);
 builder.AddServiceDefaults(ProxyTelemetry.Name);
 var settings = builder.AddRedisProxy();
 if (settings.Problems.Count > 0)
