@@ -9,16 +9,15 @@ var cacheExpiry = builder.AddSetting("cache-expiry", "3600");
 var maxConcurrentRequests = builder.AddSetting("max-concurrent-requests", "11");
 var cacheInvalidation = builder.AddSetting("cache-invalidation", "off");
 
-// One or more proxies (api-replicas) behind the same ports, over one Redis. See ProxyReplicas.cs.
-builder.AddProject<Projects.RedisProxy_Api>("api")
-    .WithProxyEndpoints()
-    .WithCacheCommands()
+// One or more proxies (api-replicas) behind the same ports, over one Redis, through the hosting integration that
+// any AppHost can use (RedisProxy.Hosting). See ProxyReplicas.cs.
+builder.AddRedisProxy<Projects.RedisProxy_Api>("api")
+    .WithBackend(redis)
     .WithReplicasSetting()
     .WithClientPasswordSetting()
-    .WithEnvironment("CACHE_CAPACITY", cacheCapacity)
-    .WithEnvironment("CACHE_EXPIRY", cacheExpiry)
-    .WithEnvironment("MAX_CONCURRENT_REQUESTS", maxConcurrentRequests)
-    .WithEnvironment("CACHE_INVALIDATION", cacheInvalidation)
-    .WithReference(redis).WaitFor(redis);
+    .WithCacheCapacity(cacheCapacity)
+    .WithCacheExpiry(cacheExpiry)
+    .WithMaxConcurrentRequests(maxConcurrentRequests)
+    .WithInvalidation(cacheInvalidation);
 
 builder.Build().Run();

@@ -9,7 +9,8 @@ internal static class ProxyClientPassword
 {
     public const string ParameterName = "proxy-password";
 
-    public static IResourceBuilder<ProjectResource> WithClientPasswordSetting(this IResourceBuilder<ProjectResource> api)
+    public static IResourceBuilder<T> WithClientPasswordSetting<T>(this IResourceBuilder<T> api)
+        where T : ProjectResource
     {
         var builder = api.ApplicationBuilder;
         if (string.IsNullOrEmpty(builder.Configuration[$"Parameters:{ParameterName}"]))

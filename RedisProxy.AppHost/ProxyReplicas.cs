@@ -12,7 +12,8 @@ internal static class ProxyReplicas
     public const string SettingName = "api-replicas";
     private const int Most = 64;
 
-    public static IResourceBuilder<ProjectResource> WithReplicasSetting(this IResourceBuilder<ProjectResource> api)
+    public static IResourceBuilder<T> WithReplicasSetting<T>(this IResourceBuilder<T> api)
+        where T : ProjectResource
     {
         var configured = api.ApplicationBuilder.Configuration[$"Parameters:{SettingName}"] ?? "1";
         if (!int.TryParse(configured.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var replicas)
@@ -22,6 +23,7 @@ internal static class ProxyReplicas
                 $"{SettingName} must be a whole number from 1 to {Most} (got '{configured}').");
         }
 
-        return api.WithReplicas(replicas);
+        api.WithReplicas(replicas);
+        return api;
     }
 }
