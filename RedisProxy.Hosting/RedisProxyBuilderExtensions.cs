@@ -40,6 +40,22 @@ public static class RedisProxyBuilderExtensions
         return proxy;
     }
 
+    /// <summary>
+    /// Gives <paramref name="app"/> the proxy's connection string (<c>ConnectionStrings__{name}</c>: its Redis-protocol
+    /// endpoint), so <c>builder.AddRedisClient(name)</c> in the app connects to it as to Redis. Without this overload a
+    /// project resource would be referenced by its HTTP endpoints (service discovery) instead.
+    /// </summary>
+    /// <typeparam name="TDestination">The app's resource type.</typeparam>
+    /// <param name="app">The app that uses the cache.</param>
+    /// <param name="proxy">The proxy.</param>
+    /// <returns>The app's resource builder.</returns>
+    public static IResourceBuilder<TDestination> WithReference<TDestination>(this IResourceBuilder<TDestination> app, IResourceBuilder<RedisProxyResource> proxy)
+        where TDestination : IResourceWithEnvironment
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        return app.WithReference((IResourceBuilder<IResourceWithConnectionString>)proxy);
+    }
+
     /// <summary>The Redis the proxy caches (any resource with a connection string: a server, a cluster, Sentinel); waited for.</summary>
     /// <param name="proxy">The proxy.</param>
     /// <param name="redis">The backend.</param>
