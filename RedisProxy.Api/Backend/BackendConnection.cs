@@ -1,3 +1,4 @@
+using System.Net;
 using RedisProxy.Api.Configuration;
 using StackExchange.Redis;
 
@@ -34,6 +35,17 @@ internal static class BackendConnection
         redis.AsyncTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
         redis.SyncTimeout = (int)settings.BackendTimeout.TotalMilliseconds;
         BackendCredentials.Apply(settings, redis);
+    }
+
+    /// <summary>
+    /// Points <paramref name="options"/> at <paramref name="server"/> alone, as a plain server: the primary the proxy
+    /// follows (Sentinel), where a client library in Sentinel mode would ask the sentinels itself.
+    /// </summary>
+    public static void PointAt(ConfigurationOptions options, EndPoint server)
+    {
+        options.EndPoints.Clear();
+        options.EndPoints.Add(server);
+        options.ServiceName = null;
     }
 
     /// <summary>Options for a connection of the proxy's own beside the shared one (the invalidation listener's).</summary>

@@ -22,6 +22,11 @@ internal sealed partial class BackendConnections : IAsyncDisposable
     /// <summary>How long a replaced connection stays open for the commands still on it.</summary>
     private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(5);
 
+    private static readonly TimeSpan TakeoverCheckInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a lost cluster primary's slots are watched for a takeover; past that, only its return counts.</summary>
+    private static readonly TimeSpan TakeoverWatch = TimeSpan.FromMinutes(5);
+
     private readonly ConfigurationOptions _configured;
     private readonly SentinelWatcher? _sentinels;
     private readonly SemaphoreSlim _switching = new(1, 1);
@@ -35,11 +40,6 @@ internal sealed partial class BackendConnections : IAsyncDisposable
     /// <summary>Whether a primary's connection was lost and no primary has been reached since.</summary>
     private volatile bool _primaryLost;
 
-    private static readonly TimeSpan TakeoverCheckInterval = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>How long a lost cluster primary's slots are watched for a takeover; past that, only its return counts.</summary>
-    private static readonly TimeSpan TakeoverWatch = TimeSpan.FromMinutes(5);
-
     public BackendConnections(IConnectionMultiplexer resp2, IConfiguration configuration, IOptions<ProxyOptions> options, ILogger<BackendConnections> logger)
     {
         _logger = logger;
@@ -50,9 +50,7 @@ internal sealed partial class BackendConnections : IAsyncDisposable
         resp3Options.Protocol = RedisProtocol.Resp3;
         if (pinned is not null)
         {
-            resp3Options.EndPoints.Clear();
-            resp3Options.EndPoints.Add(pinned);
-            resp3Options.ServiceName = null;
+            BackendConnection.PointAt(resp3Options, pinned);
         }
 
         // Like the shared connection it keeps retrying in the background while the backend is down.
@@ -142,9 +140,7 @@ internal sealed partial class BackendConnections : IAsyncDisposable
         var options = _configured.Clone();
         if (_current.Primary is { } primary)
         {
-            options.EndPoints.Clear();
-            options.EndPoints.Add(primary);
-            options.ServiceName = null;
+            BackendConnection.PointAt(options, primary);
         }
 
         return options;
@@ -228,9 +224,7 @@ internal sealed partial class BackendConnections : IAsyncDisposable
             _switchInProgress = true;
             await old.Replaced.CancelAsync();
             var resp2Options = _configured.Clone();
-            resp2Options.EndPoints.Clear();
-            resp2Options.EndPoints.Add(primary);
-            resp2Options.ServiceName = null;
+            BackendConnection.PointAt(resp2Options, primary);
             var resp3Options = resp2Options.Clone();
             resp3Options.Protocol = RedisProtocol.Resp3;
             var resp2 = await ConnectionMultiplexer.ConnectAsync(resp2Options);
@@ -263,10 +257,10 @@ internal sealed partial class BackendConnections : IAsyncDisposable
             }
 
             ConnectionFailed?.Invoke(sender, e);
-            if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && !redis.GetServer(endPoint).IsReplica)
+            if (e.ConnectionType == ConnectionType.Interactive && e.EndPoint is { } endPoint && redis.GetServer(endPoint) is { IsReplica: false } server)
             {
                 _primaryLost = true;
-                if (redis.GetServer(endPoint).ServerType == ServerType.Cluster)
+                if (server.ServerType == ServerType.Cluster)
                 {
                     _ = AwaitTakeoverAsync(redis, endPoint);
                 }
@@ -301,7 +295,7 @@ internal sealed partial class BackendConnections : IAsyncDisposable
             try
             {
                 var nodes = await asked.ClusterNodesAsync();
-                if (nodes is not null && !nodes.Nodes.Any(node => lost.Equals(node.EndPoint) && !node.IsReplica && node.Slots.Count > 0))
+                if (nodes is not null && !ClusterSlots.PrimariesServingSlots(nodes).Any(node => lost.Equals(node.EndPoint)))
                 {
                     Recovered();
                     return;

@@ -43,6 +43,10 @@ internal sealed class ClusterSlots
 
     public int SlotOf(RedisKey key) => _redis.HashSlot(key);
 
+    /// <summary>The primaries that serve slots, as a node's CLUSTER NODES describes them: a failed-over primary serves none.</summary>
+    public static IEnumerable<ClusterNode> PrimariesServingSlots(ClusterConfiguration nodes) =>
+        nodes.Nodes.Where(node => !node.IsReplica && node.Slots.Count > 0);
+
     /// <summary>The positions of <paramref name="keys"/> grouped by slot, in the order the slots first appear; one group off a cluster.</summary>
     public List<int[]> BySlot(IReadOnlyList<RedisKey> keys)
     {

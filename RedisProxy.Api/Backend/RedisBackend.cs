@@ -125,7 +125,7 @@ internal sealed class RedisBackend(
         Task<ForwardedReply> forwarding, string command, ReadOnlyMemory<RedisKeyOrValue> arguments, int database, RedisProtocol protocol, CancellationToken cancellationToken)
     {
         var reply = await forwarding;
-        if (reply.Error?.StartsWith("READONLY", StringComparison.Ordinal) == true && await connections.RefreshPrimaryAsync())
+        if (IsReadOnly(reply.Error) && await connections.RefreshPrimaryAsync())
         {
             reply.Dispose();
             return await ForwardToPrimaryAsync(command, arguments, database, protocol, cancellationToken);
@@ -313,7 +313,7 @@ internal sealed class RedisBackend(
             outcome = "unreachable";
             throw new BackendUnavailableException("the backend is unreachable", e);
         }
-        catch (RedisServerException e) when (IsReadOnly(e) && connections.FollowsSentinels)
+        catch (RedisServerException e) when (IsReadOnly(e.Message) && connections.FollowsSentinels)
         {
             // Sent to a primary that has been demoted: the command did not run. Follow the sentinels, and let the
             // client retry against the new primary.
@@ -374,7 +374,8 @@ internal sealed class RedisBackend(
 
     private static bool IsWrongType(RedisServerException e) => e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
 
-    private static bool IsReadOnly(RedisServerException e) => e.Message.StartsWith("READONLY", StringComparison.Ordinal);
+    /// <summary>A demoted primary's refusal of a write: the command did not run.</summary>
+    private static bool IsReadOnly(string? error) => error?.StartsWith("READONLY", StringComparison.Ordinal) == true;
 
     private static bool IsTransient(RedisServerException e) =>
         TransientErrorPrefixes.Any(prefix => e.Message.StartsWith(prefix, StringComparison.Ordinal));

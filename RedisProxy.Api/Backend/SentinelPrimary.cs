@@ -22,9 +22,7 @@ internal static class SentinelPrimary
             return;
         }
 
-        options.EndPoints.Clear();
-        options.EndPoints.Add(primary);
-        options.ServiceName = null;
+        BackendConnection.PointAt(options, primary);
     }
 
     private static EndPoint? Resolve(ConfigurationOptions options)

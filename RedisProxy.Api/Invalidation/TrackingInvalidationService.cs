@@ -182,8 +182,8 @@ internal sealed partial class TrackingInvalidationService : BackgroundService, I
             ?? throw new InvalidOperationException("the cluster did not describe its nodes");
         return
         [
-            .. nodes.Nodes
-                .Where(node => !node.IsReplica && node.Slots.Count > 0 && !node.IsNoAddr && node.EndPoint is not null)
+            .. ClusterSlots.PrimariesServingSlots(nodes)
+                .Where(node => !node.IsNoAddr && node.EndPoint is not null)
                 .Select(node => new PrimaryNode(node.EndPoint!, [.. node.Slots.Select(range => (range.From, range.To))])),
         ];
     }
