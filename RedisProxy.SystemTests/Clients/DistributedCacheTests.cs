@@ -84,6 +84,8 @@ public sealed class DistributedCacheTests(ClientsProxy proxy) : IClassFixture<Cl
 
         using var first = HybridServices();
         var created = await first.GetRequiredService<HybridCache>().GetOrCreateAsync(key, _ => ValueTask.FromResult($"made {++calls}"));
+        // HybridCache writes its second level in the background, after it has answered the caller.
+        await Eventually.MatchesAsync(() => _redis!.GetDatabase().KeyExistsAsync(key), exists => exists, TimeSpan.FromSeconds(10), "HybridCache to write the entry to Redis");
         using var second = HybridServices();
         var readBack = await second.GetRequiredService<HybridCache>().GetOrCreateAsync(key, _ => ValueTask.FromResult($"made {++calls}"));
 
