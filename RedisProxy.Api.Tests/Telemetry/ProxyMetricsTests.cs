@@ -12,6 +12,7 @@ using StackExchange.Redis;
 namespace RedisProxy.Api.Tests.Telemetry;
 
 /// <summary>The instruments report what the core does, against a real redis-server.</summary>
+[Collection(SpanListeners.Collection)]
 public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
 {
     private readonly RedisServerProcess _redis = new();

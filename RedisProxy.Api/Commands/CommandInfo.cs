@@ -17,5 +17,8 @@ internal sealed record CommandInfo(
     /// <summary>The name a client sends first: the command's own, or for a subcommand its container's.</summary>
     public string RootName { get; } = Name.Split('|')[0];
 
+    /// <summary>The root name in upper case, as telemetry gives it (<c>db.operation.name</c>).</summary>
+    public string OperationName { get; } = Name.Split('|')[0].ToUpperInvariant();
+
     public bool Has(CommandTraits flag) => (Flags & flag) == flag;
 }

@@ -120,6 +120,12 @@ public sealed class ProxyOptions
     /// <summary>CACHE_INVALIDATION: <c>off</c> (entries live until they expire) or <c>tracking</c> (Redis tells every replica to drop written keys).</summary>
     public CacheInvalidationMode CacheInvalidation { get; set; } = CacheInvalidationMode.Off;
 
+    /// <summary>
+    /// TRACE_HITS_ONE_IN: when traces are collected, one cache hit in this many gets a span (0: none, 1: every hit).
+    /// Misses, writes and every other command always get theirs; a hit costs tens of nanoseconds and a span far more.
+    /// </summary>
+    public int TraceHitsOneIn { get; set; } = 100;
+
     /// <summary>SHUTDOWN_TIMEOUT_SECONDS: how long a stopping proxy lets in-flight requests finish.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -52,6 +52,7 @@ internal static class ProxyOptionsReader
         options.HttpMinBodyBytesPerSecond = reader.Integer("HTTP_MIN_BODY_BYTES_PER_SECOND", options.HttpMinBodyBytesPerSecond, 0, 1024 * 1024 * 1024);
         options.RequirePass = reader.Secret("PROXY_REQUIREPASS");
         options.CacheInvalidation = reader.Choice("CACHE_INVALIDATION", options.CacheInvalidation);
+        options.TraceHitsOneIn = reader.Integer("TRACE_HITS_ONE_IN", options.TraceHitsOneIn, 0, 1_000_000);
         options.ShutdownTimeout = reader.Seconds("SHUTDOWN_TIMEOUT_SECONDS", options.ShutdownTimeout, 0, 3600);
 
         foreach (var clash in options.ListeningPorts.Where(p => p.Port != 0).GroupBy(p => p.Port).Where(g => g.Count() > 1))

@@ -47,13 +47,33 @@ internal sealed partial class CachingProxy
     public ValueTask<ProxyRead> GetAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken)
     {
         var started = _metrics.ReadStarted();
-        if (_cache.TryGet(key.Span, database, out var value))
+        return TryGetCached(key.Span, database, door, started, out var read)
+            ? ValueTask.FromResult(read)
+            : new ValueTask<ProxyRead>(ReadFromRedisAsync(key, database, door, started, cancellationToken));
+    }
+
+    /// <summary>
+    /// <see cref="GetAsync"/> in two steps, for a caller that acts between them (the RESP door opens a miss's span
+    /// before the backend is asked): the answer from the cache, synchronous and allocation-free, if it has one…
+    /// </summary>
+    public bool TryGetCached(ReadOnlySpan<byte> key, int database, FrontDoor door, out ProxyRead read) =>
+        TryGetCached(key, database, door, _metrics.ReadStarted(), out read);
+
+    /// <summary>…else the answer read through Redis. The key is copied (when needed) before this returns.</summary>
+    public ValueTask<ProxyRead> ReadThroughAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, CancellationToken cancellationToken) =>
+        new(ReadFromRedisAsync(key, database, door, _metrics.ReadStarted(), cancellationToken));
+
+    private bool TryGetCached(ReadOnlySpan<byte> key, int database, FrontDoor door, long started, out ProxyRead read)
+    {
+        if (_cache.TryGet(key, database, out var value))
         {
             _metrics.Read(door, ReadResult.Hit, started);
-            return ValueTask.FromResult(ProxyRead.FromLocal(value));
+            read = ProxyRead.FromLocal(value);
+            return true;
         }
 
-        return new ValueTask<ProxyRead>(ReadThroughAsync(key, database, door, started, cancellationToken));
+        read = default;
+        return false;
     }
 
     /// <summary>
@@ -80,7 +100,7 @@ internal sealed partial class CachingProxy
             : new TimedProxyRead(ProxyRead.FromRedis(entry.Value), _cache.TimeToLive(entry));
     }
 
-    private async Task<ProxyRead> ReadThroughAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, long started, CancellationToken cancellationToken)
+    private async Task<ProxyRead> ReadFromRedisAsync(ReadOnlyMemory<byte> key, int database, FrontDoor door, long started, CancellationToken cancellationToken)
     {
         var entry = await ReadEntryAsync(key, database, door, started, cancellationToken);
         return entry is null ? ProxyRead.Absent : ProxyRead.FromRedis(entry.Value);

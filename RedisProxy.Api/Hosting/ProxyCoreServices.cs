@@ -28,6 +28,7 @@ internal static class ProxyCoreServices
         services.AddSingleton<PinnedConnectionPool>();
         services.AddSingleton<BackendGate>();
         services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton(new HitSampler(settings.TraceHitsOneIn));
         services.AddSingleton<CachingProxy>();
         services.AddActivatedSingleton<CoreGauges>();
         services.AddActivatedSingleton<PrimarySwitch>();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ namespace RedisProxy.Api.Http;
 /// <c>/cache</c>; the root with a <c>keys</c> query is the batch read. It is one terminal handler instead of routed endpoints because the key space is the whole path:
 /// dispatching by hand keeps routing off the hot path and every reply, errors included, in the JSON contract.
 /// </summary>
-internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> options, ClientPassword password)
+internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> options, ClientPassword password, HitSampler hits)
 {
     private const string AllowKey = "GET, HEAD, PUT, DELETE";
 
@@ -130,6 +131,11 @@ internal sealed class HttpFrontDoor(CachingProxy proxy, IOptions<ProxyOptions> o
     {
         var pending = proxy.GetTimedAsync(key, 0, FrontDoor.Http, context.RequestAborted);
         var (read, timeToLive) = pending.IsCompletedSuccessfully ? pending.Result : await pending;
+        if (read.Source == ReadSource.Local && Activity.Current is { IsAllDataRequested: true } span)
+        {
+            hits.KeepOrDrop(span);
+        }
+
         var response = context.Response;
         response.Headers[ProxyHeaders.CacheSource] = read.Source == ReadSource.Local ? ProxyHeaders.Local : ProxyHeaders.Redis;
         if (!read.Found)

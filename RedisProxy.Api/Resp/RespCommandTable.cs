@@ -5,6 +5,8 @@ namespace RedisProxy.Api.Resp;
 /// <summary>Names and arities of the commands the proxy answers itself (<see cref="RespCommand"/>), found from the name's bytes without allocating.</summary>
 internal static class RespCommandTable
 {
+    private static readonly string[] OperationNames = [.. Enum.GetNames<RespCommand>().Select(name => name.ToUpperInvariant())];
+
     public static RespCommand Identify(ReadOnlySpan<byte> name) => name.Length switch
     {
         3 when Ascii.EqualsIgnoreCase(name, "GET"u8) => RespCommand.Get,
@@ -48,4 +50,7 @@ internal static class RespCommandTable
 
     /// <summary>Lower-case names for error messages.</summary>
     public static string NameOf(RespCommand command) => command.ToString().ToLowerInvariant();
+
+    /// <summary>Upper-case names, as telemetry gives them (<c>db.operation.name</c>); allocates nothing.</summary>
+    public static string OperationNameOf(RespCommand command) => OperationNames[(int)command];
 }

@@ -22,6 +22,9 @@ internal sealed class RespReplyWriter(PipeWriter output)
     /// <summary>2 until a HELLO 3 switches the connection to RESP3.</summary>
     public int Protocol { get; set; } = 2;
 
+    /// <summary>How many error replies were written, the backend's forwarded ones included: what tells a command's result.</summary>
+    public long ErrorReplies { get; private set; }
+
     /// <summary>Reply bytes written and not yet flushed, committed or not.</summary>
     public long UnflushedBytes => (output.CanGetUnflushedBytes ? output.UnflushedBytes : 0) + _buffered;
 
@@ -45,7 +48,15 @@ internal sealed class RespReplyWriter(PipeWriter output)
         _memory = default;
     }
 
-    public void WriteRaw(ReadOnlySpan<byte> reply) => WriteBytes(reply);
+    public void WriteRaw(ReadOnlySpan<byte> reply)
+    {
+        if (!reply.IsEmpty && reply[0] == (byte)'-')
+        {
+            ErrorReplies++;
+        }
+
+        WriteBytes(reply);
+    }
 
     public void WriteBulk(ReadOnlySpan<byte> value)
     {
@@ -125,8 +136,16 @@ internal sealed class RespReplyWriter(PipeWriter output)
             case RespPrefix.Array when reader.IsNull:
                 WriteBytes(RespReplies.NullArray);
                 return;
-            case RespPrefix.BulkString or RespPrefix.VerbatimString or RespPrefix.BulkError:
+            case RespPrefix.BulkError:
+                ErrorReplies++;
                 WritePrefixed((byte)prefix, reader.ScalarLength());
+                break;
+            case RespPrefix.BulkString or RespPrefix.VerbatimString:
+                WritePrefixed((byte)prefix, reader.ScalarLength());
+                break;
+            case RespPrefix.SimpleError:
+                ErrorReplies++;
+                WriteBytes([(byte)prefix]);
                 break;
             case RespPrefix.Array or RespPrefix.Set or RespPrefix.Push or RespPrefix.Attribute:
                 WritePrefixed((byte)prefix, reader.AggregateLength());
@@ -162,6 +181,7 @@ internal sealed class RespReplyWriter(PipeWriter output)
     /// <summary>An error reply; <paramref name="message"/> starts with its code (<c>ERR</c>, <c>WRONGTYPE</c>…).</summary>
     public void WriteError(string message)
     {
+        ErrorReplies++;
         WriteBytes("-"u8);
         WriteLine(message);
     }
@@ -169,6 +189,7 @@ internal sealed class RespReplyWriter(PipeWriter output)
     /// <summary><c>-ERR Protocol error: {detail}</c>, the last thing a connection hears before it is closed.</summary>
     public void WriteProtocolError(string detail)
     {
+        ErrorReplies++;
         WriteBytes(RespReplies.ProtocolErrorPrefix);
         WriteLine(detail);
     }

@@ -4,6 +4,7 @@ using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Resp.Parser;
 using RedisProxy.Api.Security;
+using RedisProxy.Api.Telemetry;
 
 namespace RedisProxy.Api.Resp;
 
@@ -15,8 +16,13 @@ internal sealed class RespServerContext(
     ClientPassword password,
     RespClients clients,
     IOptions<ProxyOptions> options,
+    ProxyMetrics metrics,
+    HitSampler hits,
     TimeProvider time)
 {
+    /// <summary>The commands' spans and durations.</summary>
+    public CommandTelemetry Telemetry { get; } = new(metrics, hits);
+
     /// <summary>The backend connections a client may hold for itself (transactions, subscribers, blocking commands).</summary>
     public PinnedConnectionPool Pinned { get; } = pinned;
 

@@ -21,18 +21,31 @@ internal sealed partial class RespSession
             return StartGetWhenRoomAsync();
         }
 
-        var pending = _proxy.GetAsync(_arguments.Memory(1), _database, FrontDoor.Resp, _closed);
-        if (pending.IsCompletedSuccessfully && _readsInFlight.Count == 0)
+        var key = _arguments.Memory(1);
+        if (_proxy.TryGetCached(key.Span, _database, FrontDoor.Resp, out var hit))
         {
-            // The hit path: answered synchronously from the cache, the value copied once into the pipe.
-            WriteRead(pending.Result);
-        }
-        else
-        {
-            // A miss, or a hit behind one: answered in turn (see RespSession.PipelinedReads.cs).
-            _readsInFlight.Enqueue(pending);
+            if (_readsInFlight.Count == 0)
+            {
+                // The hit path: answered synchronously from the cache, the value copied once into the pipe.
+                WriteRead(hit);
+                EndObserved(CommandResult.Hit);
+            }
+            else
+            {
+                // A hit behind a miss: answered in turn (see RespSession.PipelinedReads.cs).
+                _readsInFlight.Enqueue(new ReadInFlight(ValueTask.FromResult(hit), TakeObserved()));
+            }
+
+            return ValueTask.CompletedTask;
         }
 
+        // A miss: its span (when traced) opens before the backend is asked, so the backend call is its child.
+        if (_observed.IsObserved)
+        {
+            _observed = CommandTelemetry.Miss(_observed);
+        }
+
+        _readsInFlight.Enqueue(new ReadInFlight(_proxy.ReadThroughAsync(key, _database, FrontDoor.Resp, _closed), TakeObserved()));
         return ValueTask.CompletedTask;
     }
 

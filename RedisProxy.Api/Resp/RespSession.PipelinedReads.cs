@@ -1,5 +1,6 @@
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Failures;
+using RedisProxy.Api.Telemetry;
 
 namespace RedisProxy.Api.Resp;
 
@@ -19,7 +20,7 @@ internal sealed partial class RespSession
     /// </summary>
     private const int MaxReadsInFlight = 16;
 
-    private readonly Queue<ValueTask<ProxyRead>> _readsInFlight = new();
+    private readonly Queue<ReadInFlight> _readsInFlight = new();
 
     /// <summary>Whether this command can queue its reply behind the reads in flight: a GET that will be read, not refused.</summary>
     private bool JoinsReadsInFlight(RespCommand command) =>
@@ -47,14 +48,20 @@ internal sealed partial class RespSession
 
     private async ValueTask AnswerOldestReadAsync()
     {
-        var read = _readsInFlight.Dequeue();
+        var (pending, observed) = _readsInFlight.Dequeue();
         try
         {
-            WriteRead(await read);
+            var read = await pending;
+            WriteRead(read);
+            End(observed, read.Source == ReadSource.Local ? CommandResult.Hit : CommandResult.Miss);
         }
         catch (ProxyFailureException failure)
         {
             WriteFailure(failure);
+            End(observed, CommandResult.Error, failure);
         }
     }
+
+    /// <summary>A GET whose reply waits its turn, and what telemetry observes of it until then.</summary>
+    private readonly record struct ReadInFlight(ValueTask<ProxyRead> Read, ObservedCommand Observed);
 }

@@ -1,5 +1,6 @@
 using RedisProxy.Api.Backend;
 using RedisProxy.Api.Failures;
+using RedisProxy.Api.Telemetry;
 
 namespace RedisProxy.Api.Resp;
 
@@ -42,7 +43,7 @@ internal sealed partial class RespSession
 
         if (start(this) is { } write)
         {
-            _writesInFlight.Enqueue(write);
+            _writesInFlight.Enqueue(write with { Observed = TakeObserved() });
             return true;
         }
 
@@ -69,19 +70,26 @@ internal sealed partial class RespSession
             {
                 await write.Set;
                 _writer.WriteRaw(RespReplies.Ok);
+                End(write.Observed, CommandResult.Ok);
             }
             else
             {
                 using var reply = await write.Forwarded!;
+                var errorRepliesBefore = _writer.ErrorReplies;
                 _writer.WriteForwarded(reply);
+                End(write.Observed, _writer.ErrorReplies > errorRepliesBefore ? CommandResult.Error : CommandResult.Ok);
             }
         }
         catch (ProxyFailureException failure)
         {
             WriteFailure(failure);
+            End(write.Observed, CommandResult.Error, failure);
         }
     }
 
-    /// <summary>A cached SET (<see cref="Set"/>) or a forwarded command (<see cref="Forwarded"/>) sent to the backend, its reply still to write.</summary>
-    private readonly record struct PendingWrite(Task? Set, Task<ForwardedReply>? Forwarded);
+    /// <summary>
+    /// A cached SET (<see cref="Set"/>) or a forwarded command (<see cref="Forwarded"/>) sent to the backend, its reply
+    /// still to write, and what telemetry observes of it until then.
+    /// </summary>
+    private readonly record struct PendingWrite(Task? Set, Task<ForwardedReply>? Forwarded, ObservedCommand Observed = default);
 }

@@ -4,6 +4,7 @@ using System.Text;
 using RedisProxy.Api.Core;
 using RedisProxy.Api.Failures;
 using RedisProxy.Api.Resp.Parser;
+using RedisProxy.Api.Telemetry;
 using StackExchange.Redis;
 
 namespace RedisProxy.Api.Resp;
@@ -220,6 +221,29 @@ internal sealed partial class RespSession : IDisposable
             return;
         }
 
+        if (!_server.Telemetry.IsListenedTo)
+        {
+            await DispatchAsync(command);
+            return;
+        }
+
+        _observed = Observe(command);
+        _errorRepliesBefore = _writer.ErrorReplies;
+        try
+        {
+            await DispatchAsync(command);
+        }
+        catch (Exception e)
+        {
+            EndObserved(CommandResult.Error, e);
+            throw;
+        }
+
+        EndObserved(_writer.ErrorReplies > _errorRepliesBefore ? CommandResult.Error : CommandResult.Ok);
+    }
+
+    private async ValueTask DispatchAsync(RespCommand command)
+    {
         if (_pinned is not null && command is not (RespCommand.Quit or RespCommand.Reset))
         {
             // A transaction or a subscriber holds a backend connection: its commands go there.
@@ -242,6 +266,9 @@ internal sealed partial class RespSession : IDisposable
             // The same for writes: whatever follows them sees them, and replies after them.
             await AnswerWritesInFlightAsync();
         }
+
+        // The replies written so far were those of the commands in flight; this command's own come next.
+        _errorRepliesBefore = _writer.ErrorReplies;
 
         if (_inRefusedTransaction && AnswerInRefusedTransaction(command))
         {
@@ -330,6 +357,7 @@ internal sealed partial class RespSession : IDisposable
         catch (ProxyFailureException failure)
         {
             WriteFailure(failure);
+            EndObserved(CommandResult.Error, failure);
         }
     }
 

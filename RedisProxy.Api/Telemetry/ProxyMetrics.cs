@@ -11,6 +11,7 @@ internal sealed class ProxyMetrics
 {
     private static readonly string[] DoorNames = ["http", "resp"];
     private static readonly string[] ResultNames = ["hit", "miss_found", "miss_absent", "error"];
+    private static readonly string[] CommandResultNames = ["ok", "hit", "miss", "error"];
 
     /// <summary>From 100 µs (a round trip to Redis on loopback takes a few hundred) to 10 s (past any backend timeout).</summary>
     internal static readonly double[] BackendBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -22,6 +23,7 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _writes;
     private readonly Histogram<double> _backendDuration;
     private readonly Histogram<double> _readDuration;
+    private readonly Histogram<double> _commandDuration;
 
     public ProxyMetrics(IMeterFactory meterFactory)
     {
@@ -34,7 +36,12 @@ internal sealed class ProxyMetrics
         _readDuration = meter.CreateHistogram(
             "redisproxy.read.duration", "s", "Time to answer a key read, from the cache or through Redis, by front door and result.", tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = ReadBuckets });
+        _commandDuration = meter.CreateHistogram(
+            "redisproxy.command.duration", "s", "Time from a RESP command's arrival until its reply is written, by command and result.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = ReadBuckets });
     }
+
+    public bool CommandDurationEnabled => _commandDuration.Enabled;
 
     /// <summary>The moment a read starts, for <see cref="Read"/>; 0 (and no clock read) when nobody listens to its duration.</summary>
     public long ReadStarted() => _readDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
@@ -57,6 +64,18 @@ internal sealed class ProxyMetrics
                 Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>("door", DoorNames[(int)door]),
                 new KeyValuePair<string, object?>("result", ResultNames[(int)result]));
+        }
+    }
+
+    /// <summary>Records a RESP command's time since <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void Command(string name, CommandResult result, long started)
+    {
+        if (_commandDuration.Enabled)
+        {
+            _commandDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("db.operation.name", name),
+                new KeyValuePair<string, object?>("result", CommandResultNames[(int)result]));
         }
     }
 
