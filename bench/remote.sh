@@ -23,10 +23,11 @@
 #
 # Settings (environment): REMOTE_DELAY_MS (default 1, each way), REMOTE_SECONDS (measured per phase, default 3),
 # REMOTE_WARMUP_SECONDS (unrecorded start of each phase, default 1), REMOTE_CONNECTIONS (closed loop, default 64),
-# REMOTE_OPEN_CONNECTIONS (open loop, default 16), REMOTE_RATE_FRACTION (default 0.5), REMOTE_KEYS (default 20000),
+# REMOTE_OPEN_CONNECTIONS (open loop, default 64; each request goes to the connection with the fewest unanswered), REMOTE_RATE_FRACTION (default 0.5), REMOTE_KEYS (default 20000),
 # REMOTE_CACHE_CAPACITY (default 14000: with LRU under this Zipf load, about 95 % of reads hit; an LRU simulation gave
 # 94.9 %), REMOTE_MAX_CONCURRENT_REQUESTS (default 64, one backend slot per closed-loop connection, so the proxy's
-# limit never queues what the direct path sends at once).
+# limit never queues what the direct path sends at once). REMOTE_DOORS ("resp http"), REMOTE_VALUE_SIZES ("100 4096")
+# and REMOTE_WRITE_PERCENTS ("10 1") run a subset.
 set -euo pipefail
 
 if [[ -z "${BENCH_BOUNDED:-}" ]]; then
@@ -40,13 +41,14 @@ DELAY_MS=${REMOTE_DELAY_MS:-1}
 SECONDS_PER_RUN=${REMOTE_SECONDS:-3}
 WARMUP_SECONDS=${REMOTE_WARMUP_SECONDS:-1}
 CONNECTIONS=${REMOTE_CONNECTIONS:-64}
-OPEN_CONNECTIONS=${REMOTE_OPEN_CONNECTIONS:-16}
+OPEN_CONNECTIONS=${REMOTE_OPEN_CONNECTIONS:-64}
 RATE_FRACTION=${REMOTE_RATE_FRACTION:-0.5}
 KEYS=${REMOTE_KEYS:-20000}
 CAPACITY=${REMOTE_CACHE_CAPACITY:-14000}
 MAX_CONCURRENT=${REMOTE_MAX_CONCURRENT_REQUESTS:-64}
-VALUE_SIZES=(100 4096)
-WRITE_PERCENTS=(10 1)
+read -r -a DOORS <<<"${REMOTE_DOORS:-resp http}"
+read -r -a VALUE_SIZES <<<"${REMOTE_VALUE_SIZES:-100 4096}"
+read -r -a WRITE_PERCENTS <<<"${REMOTE_WRITE_PERCENTS:-10 1}"
 
 # Only addresses and ports inside the namespaces this script creates; the names carry its process id.
 NS_REDIS=rp-redis-$$ NS_CLIENT=rp-client-$$
@@ -77,8 +79,13 @@ trap remote_cleanup EXIT
 # On timeout's TERM (or Ctrl-C) exit through the EXIT trap, so the namespaces go too.
 trap 'exit 143' TERM INT
 
-in_redis() { ip netns exec "$NS_REDIS" "$@"; }
-in_client() { ip netns exec "$NS_CLIENT" "$@"; }
+# Not functions, so that a command started with & is the process itself and $! its id (ip netns exec execs it).
+IN_REDIS=(ip netns exec "$NS_REDIS")
+IN_CLIENT=(ip netns exec "$NS_CLIENT")
+# The load generator and the relay get the proxy's thread-pool setting (RedisProxy.Api.csproj): idle pool threads
+# sleep at once instead of spinning, which on 2 cores takes CPU from the servers measured. The HTTP baseline keeps
+# its defaults, as in bench/run.sh.
+GENERATOR_ENV=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
 
 echo "== Creating the namespaces $NS_REDIS ($REDIS_IP) and $NS_CLIENT ($CLIENT_IP), ${DELAY_MS} ms each way"
 if [[ $EUID -ne 0 ]] || ! ip netns add "$NS_REDIS" 2>"$WORK/netns.err" || ! ip netns add "$NS_CLIENT" 2>>"$WORK/netns.err"; then
@@ -119,28 +126,33 @@ build_release
 
 echo "== Starting redis-server (namespace $NS_REDIS), the proxy and the HTTP baseline (namespace $NS_CLIENT)"
 if [[ $HOP == netem ]]; then
-  in_redis redis-server --bind "$REDIS_IP" 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --protected-mode no \
+  "${IN_REDIS[@]}" redis-server --bind "$REDIS_IP" 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --protected-mode no \
     >"$WORK/redis.log" 2>&1 &
   PIDS+=($!)
+  CPU_PIDS="redis=$!"
 else
   # redis-server only on the namespace's loopback; what reaches REDIS_IP goes through the relay, which holds each
   # direction's bytes for DELAY_MS (one thread sleeping precisely until the oldest chunk is due). Unlike netem, it
   # takes CPU on the same 2 cores, for every request that reaches Redis, direct or from the proxy alike.
-  in_redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
+  "${IN_REDIS[@]}" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
   PIDS+=($!)
+  CPU_PIDS="redis=$!"
   wait_for "$NS_REDIS" 127.0.0.1 "$REDIS_PORT" redis
-  in_redis dotnet "$BENCH_DLL" delay-relay "$REDIS_IP:$REDIS_PORT" "127.0.0.1:$REDIS_PORT" "$DELAY_MS" >"$WORK/relay.log" 2>&1 &
+  "${IN_REDIS[@]}" env "${GENERATOR_ENV[@]}" dotnet "$BENCH_DLL" delay-relay "$REDIS_IP:$REDIS_PORT" "127.0.0.1:$REDIS_PORT" "$DELAY_MS" >"$WORK/relay.log" 2>&1 &
   PIDS+=($!)
+  CPU_PIDS+=",relay=$!"
 fi
 wait_for "$NS_CLIENT" "$REDIS_IP" "$REDIS_PORT" redis
 
 # Started from its output folder, so it finds its appsettings.json (Warning level: no log line per request).
-in_client env ASPNETCORE_ENVIRONMENT=Production PROXY_IP=127.0.0.1 PROXY_PORT=$PROXY_HTTP PROXY_MANAGEMENT_PORT=$PROXY_MANAGEMENT \
+"${IN_CLIENT[@]}" env ASPNETCORE_ENVIRONMENT=Production PROXY_IP=127.0.0.1 PROXY_PORT=$PROXY_HTTP PROXY_MANAGEMENT_PORT=$PROXY_MANAGEMENT \
   PROXY_RESP_PORT=$PROXY_RESP REDIS_SERVER_IP=$REDIS_IP REDIS_SERVER_PORT=$REDIS_PORT CACHE_CAPACITY=$CAPACITY \
   MAX_CONCURRENT_REQUESTS=$MAX_CONCURRENT bash -c 'cd "$(dirname "$1")" && exec dotnet "$1"' proxy "$API_DLL" >"$WORK/proxy.log" 2>&1 &
 PIDS+=($!)
-in_client dotnet "$BENCH_DLL" baseline-http-redis "$BASELINE_HTTP" "$REDIS_PORT" "$REDIS_IP" >"$WORK/baseline.log" 2>&1 &
+CPU_PIDS+=",proxy=$!"
+"${IN_CLIENT[@]}" dotnet "$BENCH_DLL" baseline-http-redis "$BASELINE_HTTP" "$REDIS_PORT" "$REDIS_IP" >"$WORK/baseline.log" 2>&1 &
 PIDS+=($!)
+CPU_PIDS+=",baseline=$!"
 wait_for "$NS_CLIENT" 127.0.0.1 "$PROXY_RESP" proxy
 wait_for "$NS_CLIENT" 127.0.0.1 "$BASELINE_HTTP" baseline
 
@@ -154,7 +166,7 @@ out = sys.stdout.buffer
 for i in range(keys):
     key = b"k%d:%d" % (size, i)
     out.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(key), key, size, value))
-' "$KEYS" "$size" | in_redis redis-cli -p "$REDIS_PORT" --pipe >"$WORK/preload-$size.log"
+' "$KEYS" "$size" | "${IN_REDIS[@]}" redis-cli -p "$REDIS_PORT" --pipe >"$WORK/preload-$size.log"
 done
 
 # One run of the load mode; its LOAD_JSON lines go to $RAW when $1 is "measure", nowhere for a warm-up.
@@ -168,10 +180,10 @@ run_load() {
     proxy=127.0.0.1:$PROXY_HTTP direct=127.0.0.1:$BASELINE_HTTP
   fi
   local lines
-  lines=$(timeout 90 ip netns exec "$NS_CLIENT" dotnet "$BENCH_DLL" load --door "$door" --proxy "$proxy" --direct "$direct" \
+  lines=$(timeout 90 "${IN_CLIENT[@]}" env "${GENERATOR_ENV[@]}" dotnet "$BENCH_DLL" load --door "$door" --proxy "$proxy" --direct "$direct" \
     --status "http://127.0.0.1:$PROXY_MANAGEMENT/status" --prefix "k$size" --keys "$KEYS" --value-bytes "$size" \
     --write-percent "$writes" --prefill "$CAPACITY" --connections "$CONNECTIONS" --open-connections "$OPEN_CONNECTIONS" \
-    --rate-fraction "$RATE_FRACTION" "$@" | sed -n 's/^LOAD_JSON //p') || true
+    --rate-fraction "$RATE_FRACTION" --cpu "$CPU_PIDS" --clock-ticks "$(getconf CLK_TCK)" "$@" | sed -n 's/^LOAD_JSON //p') || true
   if [[ $purpose == measure ]]; then
     [[ -n $lines ]] || { echo "bench/remote.sh: the load run ($door, $size B, $writes % writes) gave no result" >&2; exit 1; }
     echo "$lines" >>"$RAW"
@@ -180,7 +192,7 @@ run_load() {
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
-for door in resp http; do
+for door in "${DOORS[@]}"; do
   # A fresh proxy (and baseline) runs slower until the JIT has compiled its hot path; this short run is not kept.
   echo "== $door: warm-up run (not kept)"
   run_load warm-up "$door" "${VALUE_SIZES[0]}" "${WRITE_PERCENTS[0]}" --warmup-seconds 0.5 --seconds 1

@@ -33,8 +33,9 @@ def show(stream):
             continue
         r = json.loads(line)
         hits = f' hits {r["hit_ratio"]:.3f}' if "hit_ratio" in r else ""
+        cpu = " ".join(f"{k} {v}" for k, v in r.get("cpu_us_per_request", {}).items())
         print(f'   {r["mode"]:6} {r["target"]:6} {r["achieved_rate"]:>9,.0f} req/s  p50 {r["p50_ms"]:.3f}  p90 {r["p90_ms"]:.3f}  '
-              f'p99 {r["p99_ms"]:.3f}  p99.9 {r["p999_ms"]:.3f}  max {r["max_ms"]:.3f} ms  errors {r["errors"]}, unanswered {r["unanswered"]}{hits}')
+              f'p99 {r["p99_ms"]:.3f}  p99.9 {r["p999_ms"]:.3f}  max {r["max_ms"]:.3f} ms  errors {r["errors"]}, unanswered {r["unanswered"]}{hits}; CPU µs/req: {cpu}')
 
 
 def machine():
@@ -173,6 +174,17 @@ def main():
         latency.append(f'| {workload_label(row)} | {opened["proxy"]["requested_rate"]:,.0f} | {" | ".join(cells)} | {" | ".join(verdicts)} | '
                        f'{r["p999"]:.2f}x | {opened["proxy"].get("hit_ratio", float("nan")):.3f} | {errors(opened)} |')
 
+    # Where the CPU goes at the open-loop rate: microseconds of each process per request, proxy path / direct path.
+    processes = ["proxy", "baseline", "redis", "relay", "generator"]
+    cpu = ["| Door, values, reads/writes | " + " | ".join(f"{p} µs/req proxy path / direct path" for p in processes) + " |",
+           "|---|" + "--:|" * len(processes)]
+    for row in rows:
+        cells = []
+        for process in processes:
+            values = [row["open"][t].get("cpu_us_per_request", {}).get(process) for t in ("proxy", "direct")]
+            cells.append(" / ".join("—" if v is None or v != v else f"{v:.1f}" for v in values))
+        cpu.append(f"| {workload_label(row)} | " + " | ".join(cells) + " |")
+
     summary = ["| Goal | " + " | ".join(DOORS.values()) + " |", "|---|" + "---|" * len(DOORS)]
     for metric, label, goal, at_least in GOALS:
         if goal is None:
@@ -196,6 +208,8 @@ def main():
               f'{m["load_average_at_end"]:.2f} at the end.')
     text = (header + "\n\nThroughput at saturation, proxy / direct:\n\n" + "\n".join(throughput)
             + "\n\nLatency at the same open-loop rate, proxy / direct:\n\n" + "\n".join(latency)
+            + "\n\nCPU per request at the open-loop rate (all processes share the same 2 cores; the HTTP baseline idles in RESP runs):\n\n"
+            + "\n".join(cpu)
             + "\n\nGoals:\n\n" + "\n".join(summary) + "\n")
     with open(os.path.join(args.results, "remote.md"), "w") as f:
         f.write(text)

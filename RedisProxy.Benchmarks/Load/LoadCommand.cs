@@ -26,11 +26,12 @@ internal static class LoadCommand
             : new HttpProtocol(options.Prefix, options.Keys, options.ValueBytes);
         var keys = new ZipfKeys(options.Keys, options.ZipfExponent);
         using var status = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var meter = CpuMeter.Parse(options.CpuProcesses, options.ClockTicks);
 
         if (options.Prefill > 0)
         {
             await LoadRun.ClosedAsync(options.Proxy, protocol, new PrefillOperations(Math.Min(options.Prefill, options.Keys)), options.Connections,
-                TimeSpan.Zero, PrefillBudget);
+                TimeSpan.Zero, PrefillBudget, meter: null);
         }
 
         var failed = false;
@@ -57,7 +58,7 @@ internal static class LoadCommand
         }
 
         Task<LoadResult> Saturate(string target, IPEndPoint server) => Phase(target, server,
-            source => LoadRun.ClosedAsync(server, protocol, source, options.Connections, options.WarmUp, options.Measured));
+            source => LoadRun.ClosedAsync(server, protocol, source, options.Connections, options.WarmUp, options.Measured, meter));
 
         var direct = await Saturate("direct", options.Direct);
         await Saturate("proxy", options.Proxy);
@@ -65,7 +66,7 @@ internal static class LoadCommand
         var rate = Math.Max(1, direct.AchievedRate * options.RateFraction);
         foreach (var (target, server) in new[] { ("direct", options.Direct), ("proxy", options.Proxy) })
         {
-            await Phase(target, server, source => LoadRun.OpenAsync(server, protocol, source, options.OpenConnections, rate, options.WarmUp, options.Measured));
+            await Phase(target, server, source => LoadRun.OpenAsync(server, protocol, source, options.OpenConnections, rate, options.WarmUp, options.Measured, meter));
         }
 
         return failed ? 1 : 0;

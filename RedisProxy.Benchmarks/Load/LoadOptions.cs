@@ -6,12 +6,13 @@ namespace RedisProxy.Benchmarks.Load;
 /// <summary>The <c>load</c> mode's settings, given as <c>--name value</c> pairs; see <see cref="Usage"/>.</summary>
 internal sealed record LoadOptions(
     string Door, IPEndPoint Proxy, IPEndPoint Direct, Uri? Status, string Prefix, int Keys, int ValueBytes, int WritePercent,
-    double ZipfExponent, int Prefill, int Connections, int OpenConnections, TimeSpan WarmUp, TimeSpan Measured, double RateFraction)
+    double ZipfExponent, int Prefill, int Connections, int OpenConnections, TimeSpan WarmUp, TimeSpan Measured, double RateFraction,
+    string? CpuProcesses, int ClockTicks)
 {
     public const string Usage =
         "usage: load --door resp|http --proxy IP:PORT --direct IP:PORT [--status URL] --prefix P --keys N --value-bytes B "
-        + "--write-percent W [--zipf 0.99] [--prefill N] [--connections 64] [--open-connections 16] [--warmup-seconds 1] "
-        + "[--seconds 3] [--rate-fraction 0.5]";
+        + "--write-percent W [--zipf 0.99] [--prefill N] [--connections 64] [--open-connections 64] [--warmup-seconds 1] "
+        + "[--seconds 3] [--rate-fraction 0.5] [--cpu NAME=PID,...] [--clock-ticks 100]";
 
     public static LoadOptions? Parse(string[] args)
     {
@@ -39,7 +40,8 @@ internal sealed record LoadOptions(
         return new LoadOptions(
             Text("door")!, IPEndPoint.Parse(proxy), IPEndPoint.Parse(direct), Text("status") is { } status ? new Uri(status) : null,
             prefix, (int)Number("keys", 0), (int)Number("value-bytes", 0), (int)Number("write-percent", 0), Number("zipf", 0.99),
-            (int)Number("prefill", 0), (int)Number("connections", 64), (int)Number("open-connections", 16),
-            TimeSpan.FromSeconds(Number("warmup-seconds", 1)), TimeSpan.FromSeconds(Number("seconds", 3)), Number("rate-fraction", 0.5));
+            (int)Number("prefill", 0), (int)Number("connections", 64), (int)Number("open-connections", 64),
+            TimeSpan.FromSeconds(Number("warmup-seconds", 1)), TimeSpan.FromSeconds(Number("seconds", 3)), Number("rate-fraction", 0.5),
+            Text("cpu"), (int)Number("clock-ticks", 100));
     }
 }

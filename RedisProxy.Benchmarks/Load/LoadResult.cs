@@ -4,7 +4,8 @@ namespace RedisProxy.Benchmarks.Load;
 
 /// <summary>What one measured phase gave: latencies from intended starts, the achieved rate, and what went wrong.</summary>
 internal sealed record LoadResult(
-    string Mode, int Connections, double RequestedRate, double Seconds, LongHistogram Latencies, long Errors, long Unanswered)
+    string Mode, int Connections, double RequestedRate, double Seconds, LongHistogram Latencies, long Errors, long Unanswered,
+    Dictionary<string, double>? CpuMicrosecondsPerRequest)
 {
     public double AchievedRate => Latencies.TotalCount / Seconds;
 
@@ -23,6 +24,7 @@ internal sealed record LoadResult(
         ["p99_ms"] = Milliseconds(Latencies.GetValueAtPercentile(99)),
         ["p999_ms"] = Milliseconds(Latencies.GetValueAtPercentile(99.9)),
         ["max_ms"] = Milliseconds(Latencies.GetMaxValue()),
+        ["cpu_us_per_request"] = CpuMicrosecondsPerRequest ?? [],
     };
 
     private static double Milliseconds(long microseconds) => Math.Round(microseconds / 1000.0, 3);

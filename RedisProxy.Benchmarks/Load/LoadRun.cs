@@ -14,11 +14,12 @@ internal static class LoadRun
 
     /// <summary>Closed loop: each connection sends its next request when the previous one is answered.</summary>
     public static async Task<LoadResult> ClosedAsync(
-        IPEndPoint server, ILoadProtocol protocol, IOperationSource source, int connections, TimeSpan warmUp, TimeSpan measured)
+        IPEndPoint server, ILoadProtocol protocol, IOperationSource source, int connections, TimeSpan warmUp, TimeSpan measured, CpuMeter? meter)
     {
         var all = await ConnectAsync(server, protocol, connections);
         var start = Stopwatch.GetTimestamp();
         var (from, to) = Window(start, warmUp, measured);
+        var cpu = meter is null ? null : SampleAsync(meter, from, to);
         foreach (var connection in all)
         {
             connection.Measure(from, to);
@@ -43,7 +44,7 @@ internal static class LoadRun
             await Task.Delay(10);
         }
 
-        return await FinishAsync(all, "closed", connections, 0, measured);
+        return await FinishAsync(all, "closed", connections, 0, measured, cpu);
     }
 
     /// <summary>
@@ -51,11 +52,13 @@ internal static class LoadRun
     /// not earlier ones were answered. The schedule runs on a thread of its own that sleeps precisely between requests.
     /// </summary>
     public static async Task<LoadResult> OpenAsync(
-        IPEndPoint server, ILoadProtocol protocol, IOperationSource source, int connections, double rate, TimeSpan warmUp, TimeSpan measured)
+        IPEndPoint server, ILoadProtocol protocol, IOperationSource source, int connections, double rate, TimeSpan warmUp, TimeSpan measured,
+        CpuMeter? meter)
     {
         var all = await ConnectAsync(server, protocol, connections);
         var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
         var (from, to) = Window(start, warmUp, measured);
+        var cpu = meter is null ? null : SampleAsync(meter, from, to);
         foreach (var connection in all)
         {
             connection.Measure(from, to);
@@ -77,7 +80,7 @@ internal static class LoadRun
         { IsBackground = true, Name = "open-loop schedule" };
         schedule.Start();
         await done.Task;
-        return await FinishAsync(all, "open", connections, rate, measured);
+        return await FinishAsync(all, "open", connections, rate, measured, cpu);
     }
 
     private static void Schedule(List<LoadConnection> all, IOperationSource source, double rate, long start, long end)
@@ -86,22 +89,56 @@ internal static class LoadRun
         var ticksPerRequest = Stopwatch.Frequency / rate;
         var total = (long)((end - start) / ticksPerRequest);
         var issued = 0L;
+        var touched = new List<LoadConnection>();
         PreciseSleep.Until(start);
         while (issued < total)
         {
             var due = Math.Min(total, (long)((Stopwatch.GetTimestamp() - start) / ticksPerRequest) + 1);
+            // Usually one request is due per wake-up; only the connections given one are flushed.
             for (; issued < due && source.TryNext(0, out var operation); issued++)
             {
-                all[(int)(issued % all.Count)].Enqueue(operation, start + (long)(issued * ticksPerRequest));
+                var connection = LeastBusy(all, (int)(issued % all.Count));
+                connection.Enqueue(operation, start + (long)(issued * ticksPerRequest));
+                if (!touched.Contains(connection))
+                {
+                    touched.Add(connection);
+                }
             }
 
-            foreach (var connection in all)
-            {
-                connection.Flush();
-            }
+            touched.ForEach(connection => connection.Flush());
+            touched.Clear();
 
             PreciseSleep.Until(start + (long)(issued * ticksPerRequest));
         }
+    }
+
+    /// <summary>
+    /// The connection with the fewest unanswered requests, searched from the round-robin one: an HTTP/1.1 server answers
+    /// a connection's pipelined requests one after another, so a request queued behind a slow one (a miss, a write)
+    /// would wait for it, which no client with free connections does.
+    /// </summary>
+    private static LoadConnection LeastBusy(List<LoadConnection> all, int first)
+    {
+        var best = all[first];
+        for (var i = 1; i < all.Count && best.Outstanding > 0; i++)
+        {
+            var candidate = all[(first + i) % all.Count];
+            if (candidate.Outstanding < best.Outstanding)
+            {
+                best = candidate;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The processes' CPU time at the start and the end of the measured window.</summary>
+    private static async Task<(Dictionary<string, double> Before, Dictionary<string, double> After)> SampleAsync(CpuMeter meter, long from, long to)
+    {
+        await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), from) is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        var before = meter.Sample();
+        await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), to) is { } rest && rest > TimeSpan.Zero ? rest : TimeSpan.Zero);
+        return (before, meter.Sample());
     }
 
     private static (long From, long To) Window(long start, TimeSpan warmUp, TimeSpan measured)
@@ -121,8 +158,11 @@ internal static class LoadRun
         return all;
     }
 
-    private static async Task<LoadResult> FinishAsync(List<LoadConnection> all, string mode, int connections, double rate, TimeSpan measured)
+    private static async Task<LoadResult> FinishAsync(
+        List<LoadConnection> all, string mode, int connections, double rate, TimeSpan measured,
+        Task<(Dictionary<string, double> Before, Dictionary<string, double> After)>? cpu)
     {
+        var cpuSamples = cpu is null ? default : await cpu;
         var drain = Stopwatch.StartNew();
         while (drain.Elapsed < DrainTimeout && all.Any(connection => connection.Outstanding > 0 && connection.Failure is null))
         {
@@ -149,6 +189,7 @@ internal static class LoadRun
             unanswered += connection.Outstanding;
         }
 
-        return new LoadResult(mode, connections, rate, measured.TotalSeconds, latencies, errors, unanswered);
+        var cpuPerRequest = cpu is null ? null : CpuMeter.PerRequest(cpuSamples.Before, cpuSamples.After, latencies.TotalCount);
+        return new LoadResult(mode, connections, rate, measured.TotalSeconds, latencies, errors, unanswered, cpuPerRequest);
     }
 }
