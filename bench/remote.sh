@@ -2,7 +2,7 @@
 # RedisProxy with Redis a network hop away, on one machine: open- and closed-loop load against the proxy and against
 # the direct path, measured in the same run.
 #
-# Usage: bench/remote.sh         (as root, from anywhere; about 4 minutes, never more than 5, build included)
+# Usage: bench/remote.sh         (as root, from anywhere; about 3.5 minutes, never more than 5, build included)
 #
 # Needs, besides the .NET SDK: root (network namespaces), iproute2 (ip, tc; the netem qdisc if the kernel has it), redis-server,
 # redis-cli, python3. It installs nothing. Exits 2 when the network namespaces cannot be created.
@@ -89,7 +89,7 @@ GENERATOR_ENV=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
 
 echo "== Creating the namespaces $NS_REDIS ($REDIS_IP) and $NS_CLIENT ($CLIENT_IP), ${DELAY_MS} ms each way"
 if [[ $EUID -ne 0 ]] || ! ip netns add "$NS_REDIS" 2>"$WORK/netns.err" || ! ip netns add "$NS_CLIENT" 2>>"$WORK/netns.err"; then
-  echo "bench/remote.sh: cannot create network namespaces (run as root, where 'ip netns add' is permitted): $(cat "$WORK/netns.err")" >&2
+  echo "bench/remote.sh: cannot create network namespaces (run as root, where 'ip netns add' is permitted): $(cat "$WORK/netns.err" 2>/dev/null)" >&2
   exit 2
 fi
 ip link add "$VETH_REDIS" netns "$NS_REDIS" type veth peer name "$VETH_CLIENT" netns "$NS_CLIENT"

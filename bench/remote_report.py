@@ -89,7 +89,7 @@ def workload_label(row):
 
 def svg(rows, path, delay_ms):
     """Per workload, proxy / direct for throughput and p50/p90/p99 on a log scale, the goal as a black tick."""
-    width, left, bar, gap, top = 820, 190, 13, 3, 50
+    width, left, bar, gap, top = 900, 190, 13, 3, 50
     lo, hi = 0.05, 10.0
     span = 560
 
