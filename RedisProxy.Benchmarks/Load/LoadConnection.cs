@@ -15,6 +15,7 @@ namespace RedisProxy.Benchmarks.Load;
 internal sealed class LoadConnection : IDisposable
 {
     private const long HighestMicroseconds = 60_000_000;
+    private const int MaxReplyBytes = 64 * 1024 * 1024;
 
     private readonly Socket _socket;
     private readonly ILoadProtocol _protocol;
@@ -133,6 +134,12 @@ internal sealed class LoadConnection : IDisposable
             {
                 if (filled == buffer.Length)
                 {
+                    // Only a reply longer than the buffer gets here; the cap stops a garbled length from taking the memory.
+                    if (buffer.Length >= MaxReplyBytes)
+                    {
+                        throw new InvalidDataException($"a reply longer than {MaxReplyBytes} bytes");
+                    }
+
                     Array.Resize(ref buffer, buffer.Length * 2);
                 }
 
