@@ -8,6 +8,13 @@ internal sealed record BaselineReply(
     [property: JsonPropertyName("source")] string Source,
     [property: JsonPropertyName("status_code")] int StatusCode);
 
-/// <summary>Source-generated serialization of <see cref="BaselineReply"/>, as a trimmed ASP.NET Core app would use.</summary>
+/// <summary>The proxy's PUT reply, <c>{"key":…,"value":…,"status_code":…}</c>, as a plain record.</summary>
+internal sealed record BaselineWriteReply(
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("value")] string Value,
+    [property: JsonPropertyName("status_code")] int StatusCode);
+
+/// <summary>Source-generated serialization of the baseline replies, as a trimmed ASP.NET Core app would use.</summary>
 [JsonSerializable(typeof(BaselineReply))]
+[JsonSerializable(typeof(BaselineWriteReply))]
 internal sealed partial class BaselineReplyJson : JsonSerializerContext;
