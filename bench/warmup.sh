@@ -19,6 +19,7 @@
 # Settings (environment): WARMUP_REPETITIONS (default 5), WARMUP_SECONDS (seconds measured per fresh proxy, default 5),
 # WARMUP_STEADY_SECONDS (default 12), WARMUP_STEADY_WINDOW (default 4), WARMUP_CONNECTIONS (default 16),
 # BENCH_PROXY_ENV (settings for every proxy, e.g. "DOTNET_TieredPGO=0"; default none: the shipped defaults),
+# WARMUP_PROXY (the proxy to start instead of the Release build: a published RedisProxy.Api.dll, or a native executable),
 # BENCH_PORT_BASE (default 17600; ports BASE+1 .. BASE+4 must be free).
 set -euo pipefail
 
@@ -59,6 +60,7 @@ trap stop_proxies EXIT
 
 require_free_ports $((BASE + 1)) $((BASE + 4))
 build_release
+API_DLL=${WARMUP_PROXY:-$API_DLL}
 
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
@@ -91,4 +93,4 @@ for repetition in $(seq 1 "$REPETITIONS"); do
 done
 
 mkdir -p "$RESULTS"
-python3 bench/warmup_report.py "$RAW" "$RESULTS" --steady-window "$STEADY_WINDOW" --proxy-env "${BENCH_PROXY_ENV:-}"
+python3 bench/warmup_report.py "$RAW" "$RESULTS" --steady-window "$STEADY_WINDOW" --proxy-env "${BENCH_PROXY_ENV:-}" --proxy "$API_DLL"

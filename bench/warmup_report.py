@@ -34,19 +34,21 @@ def main():
     parser.add_argument("results")
     parser.add_argument("--steady-window", type=int, default=5)
     parser.add_argument("--proxy-env", default="")
+    parser.add_argument("--proxy", default="")
     options = parser.parse_args()
 
     runs = [json.loads(line) for line in open(options.raw) if line.strip()]
     loads = [run["load_before"] for run in runs]
     summary = {"measured": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-               "proxy_env": options.proxy_env, "load_before": [min(loads), max(loads)], "scenarios": {}}
+               "proxy": options.proxy, "proxy_env": options.proxy_env, "load_before": [min(loads), max(loads)], "scenarios": {}}
 
     http_first = [run["probe"]["http_first_ms"] for run in runs]
     resp_first = [run["probe"]["resp_first_ms"] for run in runs]
     summary["first_answer_ms"] = {"http": http_first, "resp": resp_first}
 
     lines = [
-        f"Measured {summary['measured']}; proxy settings: {options.proxy_env or 'the defaults'}; "
+        f"Measured {summary['measured']}; proxy: `{os.path.relpath(options.proxy) if options.proxy else '?'}`; "
+        f"settings: {options.proxy_env or 'the defaults'}; "
         f"{len(runs)} fresh proxies; 1-minute load average before each {min(loads)}–{max(loads)}.",
         "",
         "Time from starting `dotnet RedisProxy.Api.dll` to the first answer, median (min–max) over every proxy started:",

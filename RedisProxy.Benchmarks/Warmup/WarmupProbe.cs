@@ -38,7 +38,9 @@ internal static class WarmupProbe
         // The client's own loops run against redis-server first, so its code is compiled before the proxy starts.
         SelfWarmUp(redisPort, scenario, connections);
 
-        var start = new ProcessStartInfo("dotnet", [apiDll])
+        // A published native executable (Native AOT) is started itself, an assembly through dotnet.
+        var native = !apiDll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(native ? apiDll : "dotnet", native ? [] : [apiDll])
         {
             WorkingDirectory = Path.GetDirectoryName(apiDll),
             RedirectStandardOutput = true,
