@@ -6,11 +6,12 @@ using RedisProxy.Benchmarks.Caching;
 using RedisProxy.Benchmarks.Load;
 using RedisProxy.Benchmarks.Network;
 using RedisProxy.Benchmarks.Staleness;
+using RedisProxy.Benchmarks.Warmup;
 
 // Modes: the BenchmarkDotNet suite (default; BenchmarkDotNet's own arguments such as --filter pass through),
 // the memory-per-entry measurement, a quick hit-scaling check, the two HTTP baselines the load scripts (bench/run.sh,
-// bench/remote.sh) start, the staleness probe of bench/staleness.sh, and the open- and closed-loop load and the delaying
-// TCP relay of bench/remote.sh.
+// bench/remote.sh) start, the staleness probe of bench/staleness.sh, the open- and closed-loop load and the delaying
+// TCP relay of bench/remote.sh, and the warm-start probe of bench/warmup.sh.
 switch (args.FirstOrDefault())
 {
     case "memory":
@@ -25,6 +26,11 @@ switch (args.FirstOrDefault())
     case "baseline-http-redis" when args.Length is 3 or 4:
         await RedisGetEndpoint.RunAsync(Port(args[1]), args.Length == 4 ? args[3] : "127.0.0.1", Port(args[2]));
         return 0;
+    case "warmup" when args.Length == 9:
+        return WarmupProbe.Run(args);
+    case "warmup":
+        Console.Error.WriteLine("usage: warmup API_DLL HTTP_PORT RESP_PORT REDIS_PORT http-get|resp-get|resp-incr SECONDS CONNECTIONS LOG_FILE");
+        return 2;
     case "staleness" when args.Length == 8:
         return await StalenessProbe.RunAsync(args);
     case "staleness":
