@@ -255,6 +255,10 @@ internal sealed partial class RespSession : IDisposable
         // queue behind the commands in flight.
         var denied = _server.Policy.DeniedByName(_arguments);
         var plan = denied is null && command == RespCommand.Forwarded && _authenticated && !_inRefusedTransaction ? await PlanForwardAsync() : default;
+        if (_observed.IsObserved && plan.Command is { } known && _observed.Name != known.OperationName)
+        {
+            _observed = CommandTelemetry.Rename(_observed, known.OperationName);
+        }
         if (_readsInFlight.Count > 0 && (denied is not null || !JoinsReadsInFlight(command)))
         {
             // Replies go out in command order, and a write must not overtake the reads sent before it.

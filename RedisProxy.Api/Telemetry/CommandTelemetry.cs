@@ -54,6 +54,18 @@ internal sealed class CommandTelemetry(ProxyMetrics metrics, HitSampler hits)
         return read with { Span = span, SpanDeferred = false };
     }
 
+    /// <summary>Names a forwarded command that arrived before the backend's command table was loaded (its load was this command's doing).</summary>
+    public static ObservedCommand Rename(ObservedCommand command, string name)
+    {
+        if (command.Span is { } span)
+        {
+            span.DisplayName = name;
+            span.SetTag("db.operation.name", name);
+        }
+
+        return command with { Name = name };
+    }
+
     /// <summary>The command's reply is written: its span ends and its duration is recorded, with its result.</summary>
     public void End(ObservedCommand command, CommandResult result, Exception? failure = null)
     {
