@@ -7,7 +7,7 @@ namespace Aspire.Hosting;
 /// an app references it as it would a Redis server (<c>builder.AddRedisClient("cache")</c>) and gets local caching.
 /// </summary>
 /// <param name="name">The resource's name, and the connection name apps use.</param>
-public sealed class RedisProxyResource(string name) : ProjectResource(name), IResourceWithConnectionString
+public sealed class RedisProxyResource(string name) : ProjectResource(name), IRedisProxyResource
 {
     /// <summary>The name of the HTTP endpoint for keys (<c>GET /{key}</c>).</summary>
     public const string HttpEndpointName = "http";

@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using RedisProxy.SystemTests.Resp;
 using StackExchange.Redis;
 
@@ -76,6 +80,38 @@ public sealed class DotnetToolTests : IAsyncLifetime, IAsyncDisposable
             proxy.Kill();
             await proxy.WaitForExitAsync();
         }
+    }
+
+    [Fact]
+    public async Task An_AppHost_without_the_proxy_s_project_runs_the_installed_tool_through_the_integration()
+    {
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString))
+        {
+            await redis.GetDatabase().StringSetAsync("integration-key", "from redis");
+        }
+
+        // The repository's AppHost lends its orchestration (Aspire's testing builder needs an AppHost assembly), with
+        // its backend pointed at this test's redis-server and its project-based proxy taken out of the model.
+        using var timeout = new CancellationTokenSource(Bounded);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RedisProxy_AppHost>(
+            ["--redis-mode=external", $"--ConnectionStrings:redis={_redis.ConnectionString}"], (options, _) => options.DisableDashboard = true, timeout.Token);
+        builder.Resources.Remove(builder.Resources.Single(resource => resource.Name == "api"));
+        var backend = builder.CreateResourceBuilder((IResourceWithConnectionString)builder.Resources.Single(resource => resource.Name == "redis"));
+        builder.AddRedisProxy("cache", Tool).WithBackend(backend).WithCacheCapacity(10);
+        await using var app = await builder.BuildAsync(timeout.Token);
+        await app.StartAsync(timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("cache", timeout.Token);
+
+        var connectionString = await app.GetConnectionStringAsync("cache", timeout.Token) ?? throw new Xunit.Sdk.XunitException("no connection string");
+        Assert.Equal(app.GetEndpoint("cache", RedisProxyResource.RespEndpointName).Authority, connectionString);
+        await using var client = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        Assert.Equal("from redis", (string?)await client.GetDatabase().StringGetAsync("integration-key"));
+        Assert.Equal("from redis", (string?)await client.GetDatabase().StringGetAsync("integration-key"));
+
+        using var management = app.CreateHttpClient("cache", RedisProxyResource.ManagementEndpointName);
+        var cacheStatus = JsonDocument.Parse(await management.GetStringAsync("/status", timeout.Token)).RootElement.GetProperty("cache");
+        Assert.Equal(10, cacheStatus.GetProperty("capacity").GetInt32());
+        Assert.Equal(1, cacheStatus.GetProperty("hits").GetInt64());
     }
 
     [Fact]
