@@ -211,22 +211,22 @@ internal sealed partial class RespSession : IDisposable
         return _frameCopy.AsMemory(0, (int)frame.Length);
     }
 
-    private async ValueTask ExecuteAsync()
+    private ValueTask ExecuteAsync()
     {
         var command = Classify(RespCommandTable.Identify(_arguments[0]));
         if (command == RespCommand.Forwarded && IsCrossProtocolRequest())
         {
             // As Redis: an HTTP request here is likely a browser tricked into cross-protocol scripting. Close silently.
             _closing = true;
-            return;
+            return ValueTask.CompletedTask;
         }
 
-        if (!_server.Telemetry.IsListenedTo)
-        {
-            await DispatchAsync(command);
-            return;
-        }
+        return _server.Telemetry.IsListenedTo ? ExecuteObservedAsync(command) : DispatchAsync(command);
+    }
 
+    /// <summary>Runs the command with its span and duration (see RespSession.Telemetry.cs).</summary>
+    private async ValueTask ExecuteObservedAsync(RespCommand command)
+    {
         _observed = Observe(command);
         _errorRepliesBefore = _writer.ErrorReplies;
         try
@@ -259,6 +259,7 @@ internal sealed partial class RespSession : IDisposable
         {
             _observed = CommandTelemetry.Rename(_observed, known.OperationName);
         }
+
         if (_readsInFlight.Count > 0 && (denied is not null || !JoinsReadsInFlight(command)))
         {
             // Replies go out in command order, and a write must not overtake the reads sent before it.
