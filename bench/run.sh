@@ -14,7 +14,7 @@
 # Settings (environment): BENCH_SECONDS (wrk duration per run, default 6), BENCH_WARMUP_SECONDS (wrk warm-up before
 # each run, default 6), BENCH_CONNECTIONS (default 16),
 # BENCH_PORT_BASE (default 17400; ports BASE+1 .. BASE+12 must be free), BENCH_RESP_REQUESTS (default 200000;
-# times the pipeline depth, so 3.2 M at -P 16), BENCH_RESP_ROUNDS (default 3), BENCH_FORWARD_REQUESTS (default 100000, per
+# times the pipeline depth, so 3.2 M at -P 16), BENCH_RESP_ROUNDS (default 3), BENCH_FORWARD_REQUESTS (default 50000, per
 # run of each written or forwarded command: SET, INCR, LPUSH, HSET),
 # BENCH_PROXY_ENV (settings for every proxy, e.g. "PROXY_INLINE_SCHEDULING=false"; default none: the shipped defaults).
 set -euo pipefail
@@ -32,7 +32,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-16}
 BASE=${BENCH_PORT_BASE:-17400}
 RESP_REQUESTS=${BENCH_RESP_REQUESTS:-200000}
 RESP_ROUNDS=${BENCH_RESP_ROUNDS:-3}
-FORWARD_REQUESTS=${BENCH_FORWARD_REQUESTS:-100000}
+FORWARD_REQUESTS=${BENCH_FORWARD_REQUESTS:-50000}
 read -r -a PROXY_ENV <<<"${BENCH_PROXY_ENV:-}"
 VALUE_BYTES=64
 MISS_KEYS=10000
