@@ -69,12 +69,16 @@ public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
         await Proxy.GetAsync("present"u8.ToArray(), 0, FrontDoor.Http, default);
         await Proxy.GetAsync("present"u8.ToArray(), 0, FrontDoor.Resp, default);
         await Proxy.GetAsync("absent"u8.ToArray(), 0, FrontDoor.Http, default);
+        await Proxy.GetManyAsync(["present"u8.ToArray(), "absent"u8.ToArray()], 0, FrontDoor.Resp, default);
 
-        var measurements = reads.GetMeasurementSnapshot();
-        Assert.Equal(3, measurements.Count);
-        Assert.Equal(("http", "miss_found"), Tags(measurements[0]));
-        Assert.Equal(("resp", "hit"), Tags(measurements[1]));
-        Assert.Equal(("http", "miss_absent"), Tags(measurements[2]));
+        reads.RecordObservableInstruments();
+        var totals = reads.GetMeasurementSnapshot().ToDictionary(Tags, m => m.Value);
+        Assert.Equal(8, totals.Count);
+        Assert.Equal(1, totals[("http", "miss_found")]);
+        Assert.Equal(1, totals[("http", "miss_absent")]);
+        Assert.Equal(2, totals[("resp", "hit")]);
+        Assert.Equal(1, totals[("resp", "miss_absent")]);
+        Assert.Equal(5, totals.Values.Sum());
     }
 
     [Fact]
