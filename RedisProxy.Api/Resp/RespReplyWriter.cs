@@ -125,6 +125,11 @@ internal sealed class RespReplyWriter(PipeWriter output)
 
         var reader = forwarded.Reply.Read();
         var prefix = reader.Prefix;
+        if (prefix is RespPrefix.SimpleError or RespPrefix.BulkError)
+        {
+            ErrorReplies++;
+        }
+
         switch (prefix)
         {
             case RespPrefix.Null:
@@ -136,16 +141,8 @@ internal sealed class RespReplyWriter(PipeWriter output)
             case RespPrefix.Array when reader.IsNull:
                 WriteBytes(RespReplies.NullArray);
                 return;
-            case RespPrefix.BulkError:
-                ErrorReplies++;
+            case RespPrefix.BulkString or RespPrefix.VerbatimString or RespPrefix.BulkError:
                 WritePrefixed((byte)prefix, reader.ScalarLength());
-                break;
-            case RespPrefix.BulkString or RespPrefix.VerbatimString:
-                WritePrefixed((byte)prefix, reader.ScalarLength());
-                break;
-            case RespPrefix.SimpleError:
-                ErrorReplies++;
-                WriteBytes([(byte)prefix]);
                 break;
             case RespPrefix.Array or RespPrefix.Set or RespPrefix.Push or RespPrefix.Attribute:
                 WritePrefixed((byte)prefix, reader.AggregateLength());

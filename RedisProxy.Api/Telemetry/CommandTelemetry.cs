@@ -19,12 +19,7 @@ internal sealed class CommandTelemetry(ProxyMetrics metrics, HitSampler hits)
         }
 
         // Current from here to the end of the caller's async method, so a backend call the command starts is its child.
-        var span = ProxyTelemetry.Source.StartActivity(name, ActivityKind.Server);
-        if (span is not null)
-        {
-            Describe(span, name);
-        }
-
+        var span = StartSpan(name, startTime: default, cacheResult: null);
         return new ObservedCommand(name, Stopwatch.GetTimestamp(), span, SpanDeferred: false);
     }
 
@@ -43,15 +38,8 @@ internal sealed class CommandTelemetry(ProxyMetrics metrics, HitSampler hits)
             return read;
         }
 
-        var span = ProxyTelemetry.Source.StartActivity(read.Name, ActivityKind.Server, parentContext: default, startTime: StartTime(read));
-        if (span is null)
-        {
-            return read;
-        }
-
-        Describe(span, read.Name);
-        span.SetTag("redisproxy.cache.result", "miss");
-        return read with { Span = span, SpanDeferred = false };
+        var span = StartSpan(read.Name, StartTime(read), "miss");
+        return span is null ? read : read with { Span = span, SpanDeferred = false };
     }
 
     /// <summary>Names a forwarded command that arrived before the backend's command table was loaded (its load was this command's doing).</summary>
@@ -78,15 +66,7 @@ internal sealed class CommandTelemetry(ProxyMetrics metrics, HitSampler hits)
         if (command.SpanDeferred && ProxyTelemetry.Source.HasListeners() && (result != CommandResult.Hit || hits.Take()))
         {
             // A hit picked by the sampler, or a read that ended before the cache was asked (refused, say).
-            span = ProxyTelemetry.Source.StartActivity(command.Name, ActivityKind.Server, parentContext: default, startTime: StartTime(command));
-            if (span is not null)
-            {
-                Describe(span, command.Name);
-                if (result == CommandResult.Hit)
-                {
-                    span.SetTag("redisproxy.cache.result", "hit");
-                }
-            }
+            span = StartSpan(command.Name, StartTime(command), result == CommandResult.Hit ? "hit" : null);
         }
 
         if (span is not null)
@@ -115,13 +95,24 @@ internal sealed class CommandTelemetry(ProxyMetrics metrics, HitSampler hits)
     private static DateTimeOffset StartTime(ObservedCommand command) =>
         DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(command.Started);
 
-    private static void Describe(Activity span, string name)
+    /// <summary>
+    /// A command's server span with the database attributes, dated from <paramref name="startTime"/> (now when
+    /// default); <paramref name="cacheResult"/> (<c>hit</c>, <c>miss</c>) for a cached read. Null when nobody samples it.
+    /// </summary>
+    private static Activity? StartSpan(string name, DateTimeOffset startTime, string? cacheResult)
     {
-        if (span.IsAllDataRequested)
+        var span = ProxyTelemetry.Source.StartActivity(name, ActivityKind.Server, parentContext: default, startTime: startTime);
+        if (span is { IsAllDataRequested: true })
         {
             span.SetTag("db.system.name", "redis");
             span.SetTag("db.operation.name", name);
             span.SetTag("network.transport", "tcp");
+            if (cacheResult is not null)
+            {
+                span.SetTag("redisproxy.cache.result", cacheResult);
+            }
         }
+
+        return span;
     }
 }
