@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
-using RedisProxy.Api.Hosting;
 using RedisProxy.Api.Telemetry;
 using StackExchange.Redis;
 
@@ -27,21 +24,7 @@ public sealed class ProxyMetricsTests : IAsyncLifetime, IAsyncDisposable
     {
         await _redis.StartAsync();
         _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["CACHE_CAPACITY"] = "2",
-            // What is measured is counts, not speed: a busy machine must not turn into timeouts.
-            ["BACKEND_TIMEOUT_MS"] = "10000",
-        }).Build();
-        var settings = new ProxyOptions();
-        ProxyOptionsReader.Read(configuration, settings);
-        _services = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            .AddSingleton<IConnectionMultiplexer>(_connection)
-            .AddSingleton<IConfiguration>(configuration)
-            .AddProxyCore(settings)
-            .BuildServiceProvider();
+        _services = CoreServices.Build(_connection, new() { ["CACHE_CAPACITY"] = "2" });
 
         // What the host does at start-up: the gauges observe the core from then on.
         _services.GetRequiredService<CoreGauges>();

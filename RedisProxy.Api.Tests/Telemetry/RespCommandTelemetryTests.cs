@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using RedisProxy.Api.Configuration;
-using RedisProxy.Api.Hosting;
 using RedisProxy.Api.Resp;
 using RedisProxy.Api.Telemetry;
 using StackExchange.Redis;
@@ -131,21 +128,10 @@ public sealed class RespCommandTelemetryTests : IAsyncLifetime, IAsyncDisposable
 
         public static Task<ServedProxy> StartAsync(IConnectionMultiplexer connection, int traceHitsOneIn)
         {
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            var services = CoreServices.Build(connection, new()
             {
                 ["TRACE_HITS_ONE_IN"] = traceHitsOneIn.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["BACKEND_TIMEOUT_MS"] = "10000",
-            }).Build();
-            var settings = new ProxyOptions();
-            ProxyOptionsReader.Read(configuration, settings);
-            var services = new ServiceCollection()
-                .AddLogging()
-                .AddMetrics()
-                .AddSingleton(connection)
-                .AddSingleton<IConfiguration>(configuration)
-                .AddProxyCore(settings)
-                .AddRespFrontDoor()
-                .BuildServiceProvider();
+            });
 
             // The backend's command table is not loaded yet: the first forwarded command loads it and is named from it.
             return Task.FromResult(new ServedProxy(services));
