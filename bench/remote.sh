@@ -27,7 +27,8 @@
 # REMOTE_CACHE_CAPACITY (default 14000: with LRU under this Zipf load, about 95 % of reads hit; an LRU simulation gave
 # 94.9 %), REMOTE_MAX_CONCURRENT_REQUESTS (default 64, one backend slot per closed-loop connection, so the proxy's
 # limit never queues what the direct path sends at once). REMOTE_DOORS ("resp http"), REMOTE_VALUE_SIZES ("100 4096")
-# and REMOTE_WRITE_PERCENTS ("10 1") run a subset.
+# and REMOTE_WRITE_PERCENTS ("10 1") run a subset. REMOTE_PROFILE=1 also samples the proxy's stacks with perf (Debian
+# package linux-perf) during each measured run and writes where its CPU time went to bench/results/remote-profile.md.
 set -euo pipefail
 
 if [[ -z "${BENCH_BOUNDED:-}" ]]; then
@@ -49,6 +50,7 @@ MAX_CONCURRENT=${REMOTE_MAX_CONCURRENT_REQUESTS:-64}
 read -r -a DOORS <<<"${REMOTE_DOORS:-resp http}"
 read -r -a VALUE_SIZES <<<"${REMOTE_VALUE_SIZES:-100 4096}"
 read -r -a WRITE_PERCENTS <<<"${REMOTE_WRITE_PERCENTS:-10 1}"
+PROFILE=${REMOTE_PROFILE:-0}
 
 # Only addresses and ports inside the namespaces this script creates; the names carry its process id.
 NS_REDIS=rp-redis-$$ NS_CLIENT=rp-client-$$
@@ -61,9 +63,11 @@ WORK=$(mktemp -d)
 RAW=$WORK/raw.jsonl
 PIDS=()
 
-for tool in ip tc redis-server redis-cli dotnet python3; do
+TOOLS=(ip tc redis-server redis-cli dotnet python3)
+if [[ $PROFILE == 1 ]]; then TOOLS+=(perf); fi
+for tool in "${TOOLS[@]}"; do
   if ! command -v "$tool" >/dev/null; then
-    echo "bench/remote.sh: '$tool' is missing. On Debian: apt-get install iproute2 redis-server redis-tools python3" >&2
+    echo "bench/remote.sh: '$tool' is missing. On Debian: apt-get install iproute2 redis-server redis-tools python3 linux-perf" >&2
     exit 2
   fi
 done
@@ -144,11 +148,16 @@ else
 fi
 wait_for "$NS_CLIENT" "$REDIS_IP" "$REDIS_PORT" redis
 
-# Started from its output folder, so it finds its appsettings.json (Warning level: no log line per request).
-"${IN_CLIENT[@]}" env ASPNETCORE_ENVIRONMENT=Production PROXY_IP=127.0.0.1 PROXY_PORT=$PROXY_HTTP PROXY_MANAGEMENT_PORT=$PROXY_MANAGEMENT \
+# Started from its output folder, so it finds its appsettings.json (Warning level: no log line per request). Profiling
+# needs the JIT's symbol map (/tmp/perf-<pid>.map) to name managed frames, and code that is not double-mapped (W^X),
+# or perf sees only an anonymous file where the map's addresses are.
+PROXY_ENV=()
+if [[ $PROFILE == 1 ]]; then PROXY_ENV+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); fi
+"${IN_CLIENT[@]}" env "${PROXY_ENV[@]}" ASPNETCORE_ENVIRONMENT=Production PROXY_IP=127.0.0.1 PROXY_PORT=$PROXY_HTTP PROXY_MANAGEMENT_PORT=$PROXY_MANAGEMENT \
   PROXY_RESP_PORT=$PROXY_RESP REDIS_SERVER_IP=$REDIS_IP REDIS_SERVER_PORT=$REDIS_PORT CACHE_CAPACITY=$CAPACITY \
   MAX_CONCURRENT_REQUESTS=$MAX_CONCURRENT bash -c 'cd "$(dirname "$1")" && exec dotnet "$1"' proxy "$API_DLL" >"$WORK/proxy.log" 2>&1 &
 PIDS+=($!)
+PROXY_PID=$!
 CPU_PIDS+=",proxy=$!"
 "${IN_CLIENT[@]}" dotnet "$BENCH_DLL" baseline-http-redis "$BASELINE_HTTP" "$REDIS_PORT" "$REDIS_IP" >"$WORK/baseline.log" 2>&1 &
 PIDS+=($!)
@@ -179,16 +188,31 @@ run_load() {
   else
     proxy=127.0.0.1:$PROXY_HTTP direct=127.0.0.1:$BASELINE_HTTP
   fi
-  local lines
+  local lines perf_pid=
+  if [[ $purpose == measure && $PROFILE == 1 ]]; then
+    perf record -F 999 -g -p "$PROXY_PID" -o "$WORK/perf.data" >"$WORK/perf.log" 2>&1 &
+    perf_pid=$!
+  fi
   lines=$(timeout 90 "${IN_CLIENT[@]}" env "${GENERATOR_ENV[@]}" dotnet "$BENCH_DLL" load --door "$door" --proxy "$proxy" --direct "$direct" \
     --status "http://127.0.0.1:$PROXY_MANAGEMENT/status" --prefix "k$size" --keys "$KEYS" --value-bytes "$size" \
     --write-percent "$writes" --prefill "$CAPACITY" --connections "$CONNECTIONS" --open-connections "$OPEN_CONNECTIONS" \
     --rate-fraction "$RATE_FRACTION" --cpu "$CPU_PIDS" --clock-ticks "$(getconf CLK_TCK)" "$@" | sed -n 's/^LOAD_JSON //p') || true
+  if [[ -n $perf_pid ]]; then
+    summarize_profile "$perf_pid" "$door, $size-byte values, $((100 - writes))/$writes reads/writes"
+  fi
   if [[ $purpose == measure ]]; then
     [[ -n $lines ]] || { echo "bench/remote.sh: the load run ($door, $size B, $writes % writes) gave no result" >&2; exit 1; }
     echo "$lines" >>"$RAW"
     python3 bench/remote_report.py show <<<"$lines"
   fi
+}
+
+# Stops perf ($1) and appends where the proxy's sampled CPU time went during run $2 (bench/profile_report.py).
+PROFILE_OUT=$WORK/profile.md
+summarize_profile() {
+  kill -INT "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  perf script -i "$WORK/perf.data" 2>/dev/null | python3 bench/profile_report.py "$2" >>"$PROFILE_OUT"
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
@@ -204,8 +228,22 @@ for door in "${DOORS[@]}"; do
   done
 done
 
-mkdir -p "$RESULTS"
-python3 bench/remote_report.py "$RAW" "$RESULTS" --delay-ms "$DELAY_MS" --seconds "$SECONDS_PER_RUN" \
+# Profiling slows every process, so a profiled run's tables are printed but do not replace the kept ones.
+REPORT_DIR=$RESULTS
+if [[ $PROFILE == 1 ]]; then REPORT_DIR=$WORK/report; fi
+mkdir -p "$REPORT_DIR"
+python3 bench/remote_report.py "$RAW" "$REPORT_DIR" --delay-ms "$DELAY_MS" --seconds "$SECONDS_PER_RUN" \
   --warmup-seconds "$WARMUP_SECONDS" --connections "$CONNECTIONS" --open-connections "$OPEN_CONNECTIONS" \
   --rate-fraction "$RATE_FRACTION" --keys "$KEYS" --capacity "$CAPACITY" --max-concurrent "$MAX_CONCURRENT" \
   --load-before "$LOAD_BEFORE" --hop "$HOP"
+if [[ $PROFILE == 1 ]]; then
+  {
+    echo "Measured $(date -Iseconds) by bench/remote.sh with REMOTE_PROFILE=1: perf record -F 999 -g on the proxy"
+    echo "(DOTNET_PerfMapEnabled=1, DOTNET_EnableWriteXorExecute=0) over each whole load run (cache fill, saturation, open"
+    echo "loop; the proxy idles while the direct path is measured); REMOTE_DELAY_MS=$DELAY_MS, hop: $HOP. Profiling slows every"
+    echo "process, so the run's latency and throughput tables are printed, not kept."
+    echo
+    cat "$PROFILE_OUT"
+  } >"$RESULTS/remote-profile.md"
+  echo "== The proxy's profile: bench/results/remote-profile.md"
+fi
