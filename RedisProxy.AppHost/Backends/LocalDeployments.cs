@@ -1,5 +1,7 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using RedisProxy.TestSupport;
 
 namespace Aspire.Hosting.Backends;
@@ -8,7 +10,7 @@ namespace Aspire.Hosting.Backends;
 /// Distributed Redis from Debian's redis-server and redis-sentinel, every node a resource in the dashboard: a Cluster of
 /// three primaries and three replicas, or a Sentinel deployment (primary, replica, three sentinels). Each node has a
 /// fixed loopback port that Aspire does not proxy, since nodes tell clients their own addresses (MOVED, CLUSTER NODES,
-/// SENTINEL MASTER), and keeps its files in a fresh temporary folder.
+/// SENTINEL MASTER), and keeps its files in a fresh temporary folder, removed when the app model stops.
 /// </summary>
 internal static class LocalDeployments
 {
@@ -17,7 +19,7 @@ internal static class LocalDeployments
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisClusterBackend(this IDistributedApplicationBuilder builder, string name)
     {
         var ports = FreePorts.Take(6);
-        var directory = Directory.CreateTempSubdirectory("redisproxy-cluster-").FullName;
+        var directory = builder.CreateTemporaryFolder("redisproxy-cluster-");
         var nodes = ports.Select((port, i) => builder.AddRedisNode($"{name}-node-{i + 1}", "redis-server", port, Path.Combine(directory, Text(port)),
             ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"])).ToList();
 
@@ -35,7 +37,7 @@ internal static class LocalDeployments
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisSentinelBackend(this IDistributedApplicationBuilder builder, string name)
     {
         var ports = FreePorts.Take(5);
-        var directory = Directory.CreateTempSubdirectory("redisproxy-sentinel-").FullName;
+        var directory = builder.CreateTemporaryFolder("redisproxy-sentinel-");
         var primary = builder.AddRedisNode($"{name}-primary", "redis-server", ports[0], Path.Combine(directory, "primary"), []);
         var replica = builder.AddRedisNode($"{name}-replica", "redis-server", ports[1], Path.Combine(directory, "replica"), ["--replicaof", "127.0.0.1", Text(ports[0])])
             .WaitFor(primary);
@@ -63,6 +65,28 @@ internal static class LocalDeployments
         }
 
         return connectionString;
+    }
+
+    /// <summary>A new folder under the temporary directory, deleted once the app has stopped (and its nodes with it).</summary>
+    private static string CreateTemporaryFolder(this IDistributedApplicationBuilder builder, string prefix)
+    {
+        var directory = Directory.CreateTempSubdirectory(prefix).FullName;
+        builder.Eventing.Subscribe<BeforeStartEvent>((started, _) =>
+        {
+            started.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() =>
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A node still writing as it exits; a folder left in the temporary directory harms nothing.
+                }
+            });
+            return Task.CompletedTask;
+        });
+        return directory;
     }
 
     private static IResourceBuilder<ExecutableResource> AddRedisNode(
