@@ -76,6 +76,8 @@ source bench/common.sh
 
 remote_cleanup() {
   cleanup
+  # The symbol maps a profiled proxy wrote (DOTNET_PerfMapEnabled).
+  if [[ -n ${PROXY_PID:-} ]]; then rm -f "/tmp/perf-$PROXY_PID.map" "/tmp/perfinfo-$PROXY_PID.map"; fi
   ip netns del "$NS_CLIENT" 2>/dev/null || true
   ip netns del "$NS_REDIS" 2>/dev/null || true
 }
