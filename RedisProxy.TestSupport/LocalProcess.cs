@@ -43,8 +43,20 @@ public sealed class LocalProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException($"{Program} did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        var output = new Queue<string>();
+        void Keep(string? line)
+        {
+            lock (output)
+            {
+                if (line is not null && output.Count < 40)
+                {
+                    output.Enqueue(line);
+                }
+            }
+        }
+
+        _process.OutputDataReceived += (_, line) => Keep(line.Data);
+        _process.ErrorDataReceived += (_, line) => Keep(line.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -55,12 +67,36 @@ public sealed class LocalProcess : IAsyncDisposable
             {
                 await using var client = await ConnectionMultiplexer.ConnectAsync(
                     new ConfigurationOptions { EndPoints = { EndPoint }, ConnectTimeout = 500, AllowAdmin = true, CommandMap = Program.Contains("sentinel", StringComparison.Ordinal) ? CommandMap.Sentinel : CommandMap.Default });
-                await client.GetServer(EndPoint).PingAsync();
+                var server = client.GetServer(EndPoint);
+                await server.PingAsync();
+                if (ServerIdentity.ProcessId(await server.InfoRawAsync("server") ?? "") != _process.Id)
+                {
+                    await KillAsync();
+                    throw new InvalidOperationException($"{Program}: another server answered on port {Port}, which it was to take");
+                }
+
                 return;
             }
             catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited)
             {
                 await Task.Delay(50);
+            }
+            catch (RedisConnectionException e)
+            {
+                // What the server said is what tells a port taken meanwhile from a bad argument.
+                if (_process.HasExited)
+                {
+                    await _process.WaitForExitAsync();
+                }
+
+                string said;
+                lock (output)
+                {
+                    said = string.Join(Environment.NewLine, output);
+                }
+
+                var state = _process.HasExited ? $"exited with code {_process.ExitCode}" : "did not answer PING in time";
+                throw new InvalidOperationException($"{Program} on port {Port} {state}; it printed:{Environment.NewLine}{said}", e);
             }
         }
     }

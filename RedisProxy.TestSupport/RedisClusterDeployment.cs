@@ -25,15 +25,18 @@ public sealed class RedisClusterDeployment : IAsyncDisposable
 
     public static async Task<RedisClusterDeployment> StartAsync()
     {
-        var ports = FreePorts.Take(6);
+        // Each node's bus port is probed free with the others, not left at port + 10000, where any socket may sit.
+        var ports = FreePorts.Take(12);
         var directory = Directory.CreateTempSubdirectory("redisproxy-cluster-").FullName;
-        var nodes = await Task.WhenAll(ports.Select(port =>
+        var nodes = await Task.WhenAll(ports[..6].Zip(ports[6..]).Select(pair =>
         {
+            var (port, busPort) = pair;
             var folder = Path.Combine(directory, port.ToString(CultureInfo.InvariantCulture));
             Directory.CreateDirectory(folder);
             return LocalProcess.StartAsync("redis-server",
                 port, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no",
-                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000", "--repl-diskless-sync-delay", "0");
+                "--cluster-enabled", "yes", "--cluster-port", busPort.ToString(CultureInfo.InvariantCulture), "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", "2000", "--repl-diskless-sync-delay", "0");
         }));
         var cluster = new RedisClusterDeployment(nodes, directory);
         await cluster.CreateAsync();

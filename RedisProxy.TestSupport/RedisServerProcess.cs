@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using StackExchange.Redis;
 
 namespace RedisProxy.TestSupport;
@@ -11,53 +12,110 @@ namespace RedisProxy.TestSupport;
 /// </summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
+    private const int MaxLaunches = 3;
+
     private readonly string[] _extraArguments;
     private Process? _process;
+    private bool _started;
 
     /// <param name="extraArguments">More redis-server options, e.g. <c>--requirepass x</c>.</param>
     public RedisServerProcess(params string[] extraArguments)
     {
         _extraArguments = extraArguments;
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        Port = FreePort();
     }
 
-    public int Port { get; }
+    /// <summary>Chosen free when constructed; changed only if another process takes it before the first start.</summary>
+    public int Port { get; private set; }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    /// <summary>
+    /// Starts redis-server and waits until it answers. What answers must be this very process: a server another test
+    /// started on the same port (both probed it free) would share its keys, and a FLUSHALL there would empty ours. On
+    /// the first start a port taken meanwhile is given up for another one; a restart must come back where it was.
+    /// </summary>
     public async Task StartAsync()
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            var failure = await LaunchAsync();
+            if (failure is null)
+            {
+                _started = true;
+                return;
+            }
+
+            if (_started || attempt == MaxLaunches)
+            {
+                throw new InvalidOperationException($"redis-server on port {Port}: {failure}");
+            }
+
+            Port = FreePort();
+        }
+    }
+
+    /// <summary>Launches the server on <see cref="Port"/>; null once it answers as itself, else why not.</summary>
+    private async Task<string?> LaunchAsync()
+    {
         string[] arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. _extraArguments];
+        var output = new StringBuilder();
         _process = Process.Start(new ProcessStartInfo("redis-server", arguments)
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.OutputDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, line) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(line.Data);
+            }
+        };
         _process.BeginOutputReadLine();
 
+        var password = _extraArguments.SkipWhile(argument => argument != "--requirepass").Skip(1).FirstOrDefault();
+        var options = ConfigurationOptions.Parse($"{ConnectionString},connectTimeout=500");
+        options.Password = password;
+        options.AllowAdmin = true;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
+            if (_process.HasExited)
+            {
+                await _process.WaitForExitAsync();
+                lock (output)
+                {
+                    return $"exited with code {_process.ExitCode}: {output}";
+                }
+            }
+
             try
             {
-                await using var client = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},connectTimeout=500");
-                await client.GetDatabase().PingAsync();
-                return;
-            }
-            catch (RedisConnectionException e) when (e.FailureType == ConnectionFailureType.AuthenticationFailure)
-            {
-                // A password-protected server is up: it answered, just not to us.
-                return;
+                await using var client = await ConnectionMultiplexer.ConnectAsync(options);
+                var info = await client.GetDatabase().ExecuteAsync("INFO", "server");
+                if (ServerIdentity.ProcessId(info.ToString()) == _process.Id)
+                {
+                    return null;
+                }
+
+                await StopAsync();
+                return "another redis-server answered on its port";
             }
             catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }
         }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
     }
 
     public async Task StopAsync()

@@ -18,10 +18,12 @@ internal static class LocalDeployments
 
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisClusterBackend(this IDistributedApplicationBuilder builder, string name)
     {
-        var ports = FreePorts.Take(6);
+        // Each node's bus port is probed free with the others, not left at port + 10000, where any socket may sit.
+        var probed = FreePorts.Take(12);
+        var (ports, busPorts) = (probed[..6], probed[6..]);
         var directory = builder.CreateTemporaryFolder("redisproxy-cluster-");
         var nodes = ports.Select((port, i) => builder.AddRedisNode($"{name}-node-{i + 1}", "redis-server", port, Path.Combine(directory, Text(port)),
-            ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"])).ToList();
+            ["--cluster-enabled", "yes", "--cluster-port", Text(busPorts[i]), "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"])).ToList();
 
         var create = builder.AddExecutable($"{name}-cluster-create", "redis-cli", directory,
             ["--cluster", "create", .. ports.Select(EndPoint), "--cluster-replicas", "1", "--cluster-yes"]);
