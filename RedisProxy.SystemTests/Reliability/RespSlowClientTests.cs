@@ -20,10 +20,10 @@ public sealed class RespSlowClientTests(RespTimeoutProxy proxy) : IClassFixture<
         await using var loris = await RawResp.OpenAsync(proxy.Api.RespEndpoint);
         var closed = loris.ReadUntilClosedAsync();
 
-        // A SET whose value claims 1000 bytes; one byte every 200 ms, at most 25 bytes (5 s) in all.
+        // A SET whose value claims 1000 bytes; one byte every 200 ms, at most 40 bytes (8 s) in all.
         var frame = Encoding.ASCII.GetBytes("*3\r\n$3\r\nSET\r\n$5\r\nloris\r\n$1000\r\n" + new string('x', 1000));
         var sent = 0;
-        while (sent < 25 && !closed.IsCompleted)
+        while (sent < 40 && !closed.IsCompleted)
         {
             try
             {
@@ -39,8 +39,8 @@ public sealed class RespSlowClientTests(RespTimeoutProxy proxy) : IClassFixture<
             await Task.Delay(TrickleInterval);
         }
 
-        // Closed without a reply; with a 1 s frame timeout, long before the 25th byte (5 s of trickling).
-        Assert.True(sent < 25, $"still connected after {sent} bytes");
+        // Closed without a reply; with a 2 s frame timeout, long before the 40th byte (8 s of trickling).
+        Assert.True(sent < 40, $"still connected after {sent} bytes");
         Assert.Equal("", await closed);
         Assert.Equal("$-1\r\n", await bystander.CallAsync("*2\r\n$3\r\nGET\r\n$5\r\nloris\r\n"));
     }
@@ -54,7 +54,7 @@ public sealed class RespSlowClientTests(RespTimeoutProxy proxy) : IClassFixture<
 
         Assert.Equal("", await idle.ReadUntilClosedAsync());
 
-        // Nothing pending, so the 1 s frame timeout does not apply; only the 3 s idle one does.
+        // Nothing pending, so the 2 s frame timeout does not apply; only the 5 s idle one does.
         Assert.True(quiet.Elapsed >= RespTimeoutProxy.IdleTimeout - TimeSpan.FromMilliseconds(500), $"closed after {quiet.Elapsed}");
     }
 
@@ -62,11 +62,11 @@ public sealed class RespSlowClientTests(RespTimeoutProxy proxy) : IClassFixture<
     public async Task A_slow_client_that_completes_each_command_in_time_is_served_to_the_end()
     {
         await using var slow = await RawResp.OpenAsync(proxy.Api.RespEndpoint);
-        const int Commands = 20;
+        const int Commands = 30;
         var pause = TimeSpan.FromMilliseconds(100);
 
-        // Each command in two halves 100 ms apart, and 100 ms between commands: ~4 s in all, past both timeouts, yet
-        // no command takes 1 s to arrive and the client is never silent for 3 s. The wide margins keep this true on
+        // Each command in two halves 100 ms apart, and 100 ms between commands: ~6 s in all, past both timeouts, yet
+        // no command takes 2 s to arrive and the client is never silent for 5 s. The wide margins keep this true on
         // a loaded machine, where this test's own pauses may run long.
         for (var i = 0; i < Commands; i++)
         {
@@ -79,6 +79,6 @@ public sealed class RespSlowClientTests(RespTimeoutProxy proxy) : IClassFixture<
 
         Assert.Equal(Enumerable.Repeat("+OK\r\n", Commands), await slow.ReadRepliesAsync(Commands));
 
-        Assert.Equal("$8\r\nvalue:19\r\n", await slow.CallAsync(RawResp.Frame("GET", "slow:19")));
+        Assert.Equal("$8\r\nvalue:29\r\n", await slow.CallAsync(RawResp.Frame("GET", "slow:29")));
     }
 }
