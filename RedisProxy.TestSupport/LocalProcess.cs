@@ -43,22 +43,7 @@ public sealed class LocalProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException($"{Program} did not start.");
-        var output = new Queue<string>();
-        void Keep(string? line)
-        {
-            lock (output)
-            {
-                if (line is not null && output.Count < 40)
-                {
-                    output.Enqueue(line);
-                }
-            }
-        }
-
-        _process.OutputDataReceived += (_, line) => Keep(line.Data);
-        _process.ErrorDataReceived += (_, line) => Keep(line.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        var output = ProcessOutput.Read(_process);
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
@@ -89,14 +74,8 @@ public sealed class LocalProcess : IAsyncDisposable
                     await _process.WaitForExitAsync();
                 }
 
-                string said;
-                lock (output)
-                {
-                    said = string.Join(Environment.NewLine, output);
-                }
-
                 var state = _process.HasExited ? $"exited with code {_process.ExitCode}" : "did not answer PING in time";
-                throw new InvalidOperationException($"{Program} on port {Port} {state}; it printed:{Environment.NewLine}{said}", e);
+                throw new InvalidOperationException($"{Program} on port {Port} {state}; it printed:{Environment.NewLine}{output}", e);
             }
         }
     }

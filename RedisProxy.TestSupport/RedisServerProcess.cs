@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using StackExchange.Redis;
 
 namespace RedisProxy.TestSupport;
@@ -22,7 +19,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     public RedisServerProcess(params string[] extraArguments)
     {
         _extraArguments = extraArguments;
-        Port = FreePort();
+        Port = FreePorts.Take(1)[0];
     }
 
     /// <summary>Chosen free when constructed; changed only if another process takes it before the first start.</summary>
@@ -51,7 +48,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"redis-server on port {Port}: {failure}");
             }
 
-            Port = FreePort();
+            Port = FreePorts.Take(1)[0];
         }
     }
 
@@ -59,20 +56,12 @@ public sealed class RedisServerProcess : IAsyncDisposable
     private async Task<string?> LaunchAsync()
     {
         string[] arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. _extraArguments];
-        var output = new StringBuilder();
         _process = Process.Start(new ProcessStartInfo("redis-server", arguments)
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.OutputDataReceived += (_, line) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(line.Data);
-            }
-        };
-        _process.BeginOutputReadLine();
+        var output = ProcessOutput.Read(_process);
 
         var password = _extraArguments.SkipWhile(argument => argument != "--requirepass").Skip(1).FirstOrDefault();
         var options = ConfigurationOptions.Parse($"{ConnectionString},connectTimeout=500");
@@ -84,10 +73,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
             if (_process.HasExited)
             {
                 await _process.WaitForExitAsync();
-                lock (output)
-                {
-                    return $"exited with code {_process.ExitCode}: {output}";
-                }
+                return $"exited with code {_process.ExitCode}: {output}";
             }
 
             try
@@ -107,15 +93,6 @@ public sealed class RedisServerProcess : IAsyncDisposable
                 await Task.Delay(50);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     public async Task StopAsync()
