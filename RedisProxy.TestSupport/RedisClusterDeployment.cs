@@ -85,7 +85,7 @@ public sealed class RedisClusterDeployment : IAsyncDisposable
     public async Task<(LocalProcess Primary, LocalProcess Replica)> PrimaryWithReplicaAsync()
     {
         var views = await NodesAsync(Nodes.First(node => node.IsRunning));
-        var primary = views.First(view => view.IsPrimary && !view.IsFailed);
+        var primary = views.First(view => view.ServesSlots && !view.IsFailed);
         var replica = views.First(view => view.PrimaryId == primary.Id && !view.IsFailed);
         return (Nodes.Single(node => node.Port == primary.Port), Nodes.Single(node => node.Port == replica.Port));
     }
@@ -96,7 +96,7 @@ public sealed class RedisClusterDeployment : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         foreach (var asked in Nodes.Where(n => n.IsRunning))
         {
-            while (!(await NodesAsync(asked)).Any(view => view.Port == node.Port && view.IsPrimary))
+            while (!(await NodesAsync(asked)).Any(view => view.Port == node.Port && view.ServesSlots))
             {
                 if (DateTime.UtcNow > deadline)
                 {
@@ -174,13 +174,39 @@ public sealed class RedisClusterDeployment : IAsyncDisposable
         }
 
         await WaitUntilHealthyAsync(TimeSpan.FromSeconds(30));
+        await WaitUntilRolesKnownAsync(TimeSpan.FromSeconds(30));
         await WaitUntilReplicasInSyncAsync(Nodes, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// Waits until every node sees three primaries serving slots and three replicas: right after creation a node may
+    /// still list a new replica as a primary without slots, until gossip tells it otherwise.
+    /// </summary>
+    private async Task WaitUntilRolesKnownAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var asked in Nodes)
+        {
+            while (await NodesAsync(asked) is var views
+                && (views.Count(view => view.ServesSlots) != 3 || views.Count(view => view.PrimaryId is not null) != 3))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"{asked.EndPoint} did not learn every node's role within {timeout}:\n{string.Join('\n', views)}");
+                }
+
+                await Task.Delay(50);
+            }
+        }
     }
 }
 
-/// <summary>One line of CLUSTER NODES: "id ip:port@bus flags primary-id ...".</summary>
-public sealed record ClusterNodeView(string Id, int Port, bool IsPrimary, bool IsFailed, string? PrimaryId)
+/// <summary>One line of CLUSTER NODES: "id ip:port@bus flags primary-id ping pong epoch link slot...".</summary>
+public sealed record ClusterNodeView(string Id, int Port, bool IsPrimary, bool IsFailed, string? PrimaryId, bool HasSlots)
 {
+    /// <summary>A primary that holds slots: one listed as a primary without any is not serving keys.</summary>
+    public bool ServesSlots => IsPrimary && HasSlots;
+
     public static ClusterNodeView Parse(string line)
     {
         var fields = line.Split(' ');
@@ -191,6 +217,7 @@ public sealed record ClusterNodeView(string Id, int Port, bool IsPrimary, bool I
             int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture),
             flags.Contains("master"),
             flags.Contains("fail"),
-            fields[3] == "-" ? null : fields[3]);
+            fields[3] == "-" ? null : fields[3],
+            fields.Length > 8);
     }
 }

@@ -40,11 +40,11 @@ public sealed class ClusterTrackingTests(TrackingClusterProxy proxy) : IClassFix
         }
     }
 
-    /// <summary>The primaries' addresses, as the proxy names their channels.</summary>
+    /// <summary>The addresses of the primaries serving slots, as the proxy names their channels.</summary>
     private async Task<IReadOnlyList<string>> PrimariesAsync()
     {
         var nodes = await RedisClusterDeployment.NodesAsync(proxy.Cluster.Nodes[0]);
-        return [.. nodes.Where(node => node.IsPrimary && !node.IsFailed).Select(node => $"127.0.0.1:{node.Port}")];
+        return [.. nodes.Where(node => node.ServesSlots && !node.IsFailed).Select(node => $"127.0.0.1:{node.Port}")];
     }
 
     private static string KeyServedBy(IDatabase database, string primary) =>
