@@ -20,5 +20,8 @@ internal sealed record CommandInfo(
     /// <summary>The root name in upper case, as telemetry gives it (<c>db.operation.name</c>).</summary>
     public string OperationName { get; } = Name.Split('|')[0].ToUpperInvariant();
 
+    /// <summary>Whether this is a container's subcommand (<c>client|kill</c>), not a command of its own.</summary>
+    public bool IsSubcommand => Name.Contains('|', StringComparison.Ordinal);
+
     public bool Has(CommandTraits flag) => (Flags & flag) == flag;
 }

@@ -1,11 +1,32 @@
 using System.Buffers.Text;
 using System.Text;
+using RedisProxy.Api.Commands;
+using RedisProxy.Api.Failures;
 
 namespace RedisProxy.Api.Resp;
 
 /// <summary>The connection commands: PING, HELLO, AUTH, SELECT, RESET and CLIENT, answered as Redis does.</summary>
 internal sealed partial class RespSession
 {
+    private static readonly string[] ClientHelpLines =
+    [
+        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GETNAME",
+        "    Return the name of the current connection.",
+        "ID",
+        "    Return the ID of the current connection.",
+        "SETINFO <option> <value>",
+        "    Set client meta attr. Options are:",
+        "    * LIB-NAME: the client lib name.",
+        "    * LIB-VER: the client lib version.",
+        "SETNAME <connection-name>",
+        "    Assign the name <connection-name> to the current connection.",
+        "TRACKING, KILL, LIST, INFO, PAUSE, REPLY and the others",
+        "    Not supported: the proxy's clients share its connections to the backend.",
+        "HELP",
+        "    Prints this help.",
+    ];
+
     private bool _authenticated;
     private byte[]? _name;
 
@@ -160,8 +181,11 @@ internal sealed partial class RespSession
         _writer.WriteRaw(RespReplies.Reset);
     }
 
-    /// <summary>CLIENT SETNAME, GETNAME, SETINFO and ID: what client libraries send while connecting.</summary>
-    private void Client()
+    /// <summary>
+    /// CLIENT SETNAME, GETNAME, SETINFO and ID (what client libraries send while connecting) and HELP are answered here;
+    /// the backend's other CLIENT subcommands are refused, since they act on a connection the proxy's clients share.
+    /// </summary>
+    private async ValueTask ClientAsync()
     {
         var subcommand = _arguments[1];
         if (Ascii.EqualsIgnoreCase(subcommand, "ID"u8) && HasArguments(2, "client|id"))
@@ -199,15 +223,44 @@ internal sealed partial class RespSession
                 _writer.WriteError($"ERR Unrecognized option '{Encoding.UTF8.GetString(attribute)}'");
             }
         }
+        else if (Ascii.EqualsIgnoreCase(subcommand, "HELP"u8) && HasArguments(2, "client|help"))
+        {
+            WriteHelp(ClientHelpLines);
+        }
         else if (!IsKnownClientSubcommand(subcommand))
         {
-            _writer.WriteError($"ERR unknown subcommand '{Encoding.UTF8.GetString(subcommand)}'. Try CLIENT HELP.");
+            await RefuseClientSubcommandAsync();
+        }
+    }
+
+    /// <summary>The refusal of a CLIENT subcommand the backend knows (TRACKING, KILL…), or Redis's own error for one it does not.</summary>
+    private async ValueTask RefuseClientSubcommandAsync()
+    {
+        CommandTable table;
+        try
+        {
+            table = await _server.Commands.GetAsync(_closed);
+        }
+        catch (ProxyFailureException failure)
+        {
+            WriteFailure(failure);
+            return;
+        }
+
+        if (table.Find(_arguments) is { IsSubcommand: true } command && _server.Policy.Refusal(command, _arguments) is { } refusal)
+        {
+            _writer.WriteError(refusal);
+        }
+        else
+        {
+            _writer.WriteError($"ERR unknown subcommand '{Encoding.UTF8.GetString(_arguments[1])}'. Try CLIENT HELP.");
         }
     }
 
     private static bool IsKnownClientSubcommand(ReadOnlySpan<byte> subcommand) =>
         Ascii.EqualsIgnoreCase(subcommand, "ID"u8) || Ascii.EqualsIgnoreCase(subcommand, "GETNAME"u8)
-        || Ascii.EqualsIgnoreCase(subcommand, "SETNAME"u8) || Ascii.EqualsIgnoreCase(subcommand, "SETINFO"u8);
+        || Ascii.EqualsIgnoreCase(subcommand, "SETNAME"u8) || Ascii.EqualsIgnoreCase(subcommand, "SETINFO"u8)
+        || Ascii.EqualsIgnoreCase(subcommand, "HELP"u8);
 
     /// <summary>True when the subcommand has exactly <paramref name="count"/> arguments; otherwise answers the arity error.</summary>
     private bool HasArguments(int count, string name) => HasArguments(count, count, name);

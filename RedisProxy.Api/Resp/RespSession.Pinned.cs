@@ -321,7 +321,7 @@ internal sealed partial class RespSession
             }
             else
             {
-                Client();
+                await ClientAsync();
             }
 
             return;

@@ -82,12 +82,7 @@ internal sealed partial class RespSession
         {
             if (HasArguments(2, "config|help"))
             {
-                var lines = _server.Config.HelpLines;
-                _writer.WriteArrayHeader(lines.Count);
-                foreach (var line in lines)
-                {
-                    _writer.WriteSimpleString(line);
-                }
+                WriteHelp(_server.Config.HelpLines);
             }
         }
         else

@@ -344,7 +344,7 @@ internal sealed partial class RespSession : IDisposable
                     Reset();
                     break;
                 case RespCommand.Client:
-                    Client();
+                    await ClientAsync();
                     break;
                 case RespCommand.Info:
                     await InfoAsync();
@@ -393,5 +393,15 @@ internal sealed partial class RespSession : IDisposable
         }
 
         _writer.WriteError($"ERR {failure.Message}");
+    }
+
+    /// <summary>A HELP subcommand's reply: one simple string a line, as Redis writes it.</summary>
+    private void WriteHelp(IReadOnlyList<string> lines)
+    {
+        _writer.WriteArrayHeader(lines.Count);
+        foreach (var line in lines)
+        {
+            _writer.WriteSimpleString(line);
+        }
     }
 }

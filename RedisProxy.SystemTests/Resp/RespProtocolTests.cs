@@ -237,6 +237,12 @@ public sealed class RespProtocolTests(DefaultProxyApp proxy)
         Assert.Equal("-ERR unknown command 'NOSUCH', with args beginning with: 'a' 'b' \r\n", await raw.CallAsync("NOSUCH a b\r\n"));
         Assert.StartsWith("-ERR 'DEBUG' is not allowed through the proxy (an admin command", await raw.CallAsync("debug sleep 0\r\n"), StringComparison.Ordinal);
         Assert.StartsWith("-ERR 'MONITOR' is not supported by the proxy", await raw.CallAsync("MONITOR\r\n"), StringComparison.Ordinal);
+        Assert.Equal(
+            "-ERR 'CLIENT TRACKING' is not supported by the proxy (its clients share connections to the backend)\r\n",
+            await raw.CallAsync("CLIENT TRACKING ON\r\n"));
+        Assert.StartsWith("-ERR 'CLIENT KILL' is not supported by the proxy", await raw.CallAsync("client kill id 1\r\n"), StringComparison.Ordinal);
+        Assert.Equal("-ERR unknown subcommand 'NOSUCH'. Try CLIENT HELP.\r\n", await raw.CallAsync("CLIENT NOSUCH\r\n"));
+        Assert.Contains("+TRACKING, KILL, LIST, INFO, PAUSE, REPLY and the others\r\n", await raw.CallAsync("CLIENT HELP\r\n"), StringComparison.Ordinal);
         Assert.StartsWith("-ERR 'CONFIG SET' is not supported by the proxy", await raw.CallAsync("CONFIG SET maxmemory 1\r\n"), StringComparison.Ordinal);
         Assert.Equal("-ERR wrong number of arguments for 'get' command\r\n", await raw.CallAsync("GET\r\n"));
         Assert.Equal("-ERR DB index is out of range\r\n", await raw.CallAsync("SELECT 16\r\n"));
