@@ -21,6 +21,8 @@ internal sealed class FakeBackend(FakeTimeProvider time) : IRedisBackend
     /// <summary>Every command sent, as "GET k", "MGET a b", "SET k", "DEL a b", "EXISTS a" (with "@n" for database n).</summary>
     public IReadOnlyCollection<string> Commands => _commands;
 
+    public string? Version { get; set; }
+
     /// <summary>Makes the next calls fail with this, until set back to null.</summary>
     public ProxyFailureException? Failure { get; set; }
 

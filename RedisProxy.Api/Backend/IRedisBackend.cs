@@ -44,4 +44,7 @@ internal interface IRedisBackend
 
     /// <summary>What the backend says of its commands (COMMAND).</summary>
     Task<Commands.CommandTable> LoadCommandsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The version a connected primary reported when the client library connected to it; null while none is connected.</summary>
+    string? Version { get; }
 }

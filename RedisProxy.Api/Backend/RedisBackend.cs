@@ -53,6 +53,9 @@ internal sealed class RedisBackend(
         }
     }
 
+    public string? Version =>
+        connections.Shared.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica && server.ServerType != ServerType.Sentinel)?.Version.ToString();
+
     public int BatchGroupOf(byte[] key) => slots.IsCluster ? slots.SlotOf(key) : 0;
 
     public async Task<TimedValue[]> GetManyAsync(RedisKey[] keys, int database, CancellationToken cancellationToken)

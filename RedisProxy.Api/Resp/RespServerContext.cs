@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RedisProxy.Api.Backend;
 using RedisProxy.Api.Backend.Pinned;
 using RedisProxy.Api.Configuration;
 using RedisProxy.Api.Core;
@@ -15,6 +16,7 @@ internal sealed class RespServerContext(
     PinnedConnectionPool pinned,
     ClientPassword password,
     RespClients clients,
+    IRedisBackend backend,
     IOptions<ProxyOptions> options,
     ProxyMetrics metrics,
     HitSampler hits,
@@ -43,6 +45,9 @@ internal sealed class RespServerContext(
     public ProxyOptions Settings { get; } = options.Value;
 
     public RespLimits Limits { get; } = new(options.Value.RespMaxBulkBytes, options.Value.RespMaxMultibulkLength, options.Value.RespMaxInlineBytes);
+
+    /// <summary>The Redis version HELLO reports: the backend's, so clients pick the commands it has.</summary>
+    public string RedisVersion => backend.Version ?? RespServerInfo.RedisVersion;
 
     /// <summary>What CONFIG GET answers.</summary>
     public RespServerConfig Config { get; } = new(options.Value);

@@ -11,7 +11,7 @@ namespace RedisProxy.Api.Resp;
 internal static class RespServerInfo
 {
     /// <summary>The Redis version the proxy speaks like when the backend cannot say; clients use it to pick commands.</summary>
-    public static ReadOnlySpan<byte> RedisVersion => "7.2.0"u8;
+    public const string RedisVersion = "7.2.0";
 
     private static readonly string[] DefaultSections = ["server", "clients", "stats", "replication", "proxy"];
 
@@ -47,7 +47,7 @@ internal static class RespServerInfo
             {
                 case "server":
                     Section(text, "Server");
-                    Line(text, "redis_version", Encoding.ASCII.GetString(RedisVersion));
+                    Line(text, "redis_version", RedisVersion);
                     Line(text, "redis_mode", "standalone");
                     Line(text, "process_id", Environment.ProcessId);
                     Line(text, "tcp_port", server.Settings.RespPort);

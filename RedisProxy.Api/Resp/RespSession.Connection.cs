@@ -111,7 +111,7 @@ internal sealed partial class RespSession
         _writer.WriteBulk("server"u8);
         _writer.WriteBulk("redis"u8);
         _writer.WriteBulk("version"u8);
-        _writer.WriteBulk(RespServerInfo.RedisVersion);
+        _writer.WriteBulk(_server.RedisVersion);
         _writer.WriteBulk("proto"u8);
         _writer.WriteInteger(protocol);
         _writer.WriteBulk("id"u8);
