@@ -24,8 +24,13 @@ public sealed class RespParserTests
         { "GET   key\tother\n", ["GET", "key", "other"] },
         { "SET k \"hello world\"\r\n", ["SET", "k", "hello world"] },
         { "ECHO \"\"\r\n", ["ECHO", ""] },
-        // Escapes inside double quotes keep the quote from closing, and stay verbatim.
-        { "ECHO \"a\\\"b\"\r\n", ["ECHO", "a\\\"b"] },
+        // Escapes inside double quotes keep the quote from closing, and are decoded as Redis decodes them.
+        { "ECHO \"a\\\"b\"\r\n", ["ECHO", "a\"b"] },
+        { "SET k \"c\\x41\\n\\t\\q\\\\\"\r\n", ["SET", "k", "cA\n\tq\\"] },
+        // \x without two hex digits is an escaped x.
+        { "ECHO \"\\x4g\"\r\n", ["ECHO", "x4g"] },
+        // In single quotes only \' is an escape.
+        { "ECHO 'it\\'s \\n'\r\n", ["ECHO", "it's \\n"] },
         // An empty line is skipped like in Redis.
         { "\r\n", [] },
         { "   \r\n", [] },

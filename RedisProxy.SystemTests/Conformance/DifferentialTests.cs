@@ -65,6 +65,28 @@ public sealed class DifferentialTests(DifferentialProxy proxy) : IClassFixture<D
         await AssertSameKeyspacesAsync(proxied, seed);
     }
 
+    [Fact]
+    public async Task Inline_commands_are_read_as_redis_server_reads_them()
+    {
+        string[] lines =
+        [
+            "SET \"inline key\" \"c\\x41\\n\\t\\q\\\\\\\"\"",
+            "GET \"inline key\"",
+            "SET 'it\\'s' 'a\\nb'",
+            "GET \"it's\"",
+            "ECHO \"\\x4g\"",
+            "MGET \"inline key\" 'it\\'s'",
+            "ECHO \"unbalanced\"quote",
+        ];
+        await using var reference = await RawResp.OpenAsync(new Uri($"tcp://127.0.0.1:{proxy.Reference.Port}"));
+        await using var proxied = await RawResp.OpenAsync(proxy.Api.RespEndpoint);
+
+        foreach (var line in lines)
+        {
+            Assert.Equal(await reference.CallAsync(line + "\r\n"), await proxied.CallAsync(line + "\r\n"));
+        }
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(3)]

@@ -169,8 +169,9 @@ internal static class RespParser
     }
 
     /// <summary>
-    /// Splits an inline line on whitespace. Arguments may be quoted to hold spaces; as slices of the buffer they are
-    /// returned verbatim, so escapes inside double quotes (<c>\"</c>, <c>\x41</c>) are not decoded.
+    /// Splits an inline line on whitespace. Arguments may be quoted to hold spaces; a quoted one with escapes
+    /// (<c>\x41</c>, <c>\n</c>, <c>\"</c> in double quotes, <c>\'</c> in single ones) is marked, and decoded by
+    /// <see cref="DecodeQuoted"/> once the frame is bound.
     /// </summary>
     private static RespParseStatus SplitInline(ReadOnlySequence<byte> line, RespArguments arguments, out string? error)
     {
@@ -192,14 +193,14 @@ internal static class RespParser
             {
                 reader.Advance(1);
                 var start = reader.Consumed;
-                if (!TrySkipQuoted(ref reader, first) || (reader.TryPeek(out var after) && !IsSpace(after)))
+                if (!TrySkipQuoted(ref reader, first, out var escaped) || (reader.TryPeek(out var after) && !IsSpace(after)))
                 {
                     // Redis: a quote must be closed, and followed by a space or the end of the line.
                     error = "unbalanced quotes in request";
                     return RespParseStatus.ProtocolError;
                 }
 
-                arguments.Add((int)start, (int)(reader.Consumed - 1 - start));
+                arguments.Add((int)start, (int)(reader.Consumed - 1 - start), escaped ? first : (byte)0);
             }
             else
             {
@@ -214,9 +215,10 @@ internal static class RespParser
         }
     }
 
-    /// <summary>Moves past the closing quote; false when the line ends first.</summary>
-    private static bool TrySkipQuoted(ref SequenceReader<byte> reader, byte quote)
+    /// <summary>Moves past the closing quote; false when the line ends first. <paramref name="escaped"/>: whether an escape was passed.</summary>
+    private static bool TrySkipQuoted(ref SequenceReader<byte> reader, byte quote, out bool escaped)
     {
+        escaped = false;
         while (reader.TryRead(out var b))
         {
             if (b == quote)
@@ -224,14 +226,78 @@ internal static class RespParser
                 return true;
             }
 
-            if (b == (byte)'\\' && quote == (byte)'"' && !reader.TryRead(out _))
+            if (b != (byte)'\\')
             {
-                return false;
+                continue;
+            }
+
+            if (quote == (byte)'"')
+            {
+                escaped = true;
+                if (!reader.TryRead(out _))
+                {
+                    return false;
+                }
+            }
+            else if (reader.IsNext((byte)'\'', advancePast: true))
+            {
+                escaped = true;
             }
         }
 
         return false;
     }
+
+    /// <summary>
+    /// Decodes, in place, a quoted inline argument's escapes as Redis does (sdssplitargs): in double quotes
+    /// <c>\xHH</c>, <c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\b</c>, <c>\a</c>, and any other escaped byte as itself; in single
+    /// quotes only <c>\'</c>. Returns the decoded length, never more than the text's.
+    /// </summary>
+    public static int DecodeQuoted(Span<byte> text, byte quote)
+    {
+        var written = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var b = text[i];
+            if (b == (byte)'\\' && i + 1 < text.Length)
+            {
+                if (quote == (byte)'"')
+                {
+                    if (text[i + 1] == (byte)'x' && i + 3 < text.Length && IsHex(text[i + 2]) && IsHex(text[i + 3]))
+                    {
+                        b = (byte)((HexValue(text[i + 2]) << 4) | HexValue(text[i + 3]));
+                        i += 3;
+                    }
+                    else
+                    {
+                        i++;
+                        b = text[i] switch
+                        {
+                            (byte)'n' => (byte)'\n',
+                            (byte)'r' => (byte)'\r',
+                            (byte)'t' => (byte)'\t',
+                            (byte)'b' => (byte)'\b',
+                            (byte)'a' => (byte)'\a',
+                            var other => other,
+                        };
+                    }
+                }
+                else if (text[i + 1] == (byte)'\'')
+                {
+                    b = (byte)'\'';
+                    i++;
+                }
+            }
+
+            text[written++] = b;
+        }
+
+        return written;
+    }
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 
     private static LengthStatus ReadLength<TReader>(ref TReader reader, out long value)
         where TReader : IRespByteReader, allows ref struct
